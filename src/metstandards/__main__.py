@@ -1,0 +1,5 @@
+"""Allow ``python -m metstandards``."""
+
+from metstandards.cli import main
+
+main()

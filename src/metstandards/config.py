@@ -1,0 +1,219 @@
+"""Effective settings: the WG3 profile from ``rules/profiles``, overridden by ``[tool.metstandards]``.
+
+Every user error names the file, the line and the key, and raises :class:`ConfigError`; the CLI
+turns it into exit status 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from metstandards.data import data_dir
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+SECTION = "tool.metstandards"
+_LIST_KEYS = (
+    "select",
+    "ignore",
+    "include",
+    "exclude",
+    "extend-exclude",
+    "test-paths",
+    "non-package-paths",
+)
+_KEYS = frozenset({*_LIST_KEYS, "profile", "per-file-ignores", "max-file-size-kb", "cache-dir"})
+_CODE_KEYS = ("select", "ignore")
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings one run works with."""
+
+    root: Path
+    source: Path | None = None
+    profile: str = "wg3"
+    select: tuple[str, ...] = ("MS",)
+    ignore: tuple[str, ...] = ()
+    include: tuple[str, ...] = ("*.py",)
+    exclude: tuple[str, ...] = ()
+    test_paths: tuple[str, ...] = ()
+    non_package_paths: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_file_size_kb: int = 2048
+    cache_dir: str = ".metstandards_cache"
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The settings that change what a file's check produces (part of the cache key)."""
+        return {
+            "select": self.select,
+            "ignore": self.ignore,
+            "test_paths": self.test_paths,
+            "non_package_paths": self.non_package_paths,
+            "max_file_size_kb": self.max_file_size_kb,
+        }
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` with a ``pyproject.toml``, else ``start``."""
+    start = Path(os.path.abspath(start))
+    here = start if start.is_dir() else start.parent
+    for candidate in (here, *here.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate
+    return here
+
+
+def _key_line(text: str, table: str, key: str) -> int:
+    """The line of ``key`` inside ``[table]`` (1-based), or of the table header, or 1."""
+    current = ""
+    header_line = 1
+    key_pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
+        if header:
+            current = header.group(1).replace('"', "").replace("'", "")
+            if current == table:
+                header_line = number
+            continue
+        if current == table and key_pattern.match(line):
+            return number
+    return header_line
+
+
+class _Reader:
+    """Validates one ``[tool.metstandards]`` table, naming file and line in every error."""
+
+    def __init__(self, path: Path, text: str, table: str) -> None:
+        self.path = path
+        self.text = text
+        self.table = table
+
+    def error(self, key: str, message: str, table: str | None = None) -> ConfigError:
+        table = table or self.table
+        line = _key_line(self.text, table, key.split(".")[0])
+        return ConfigError(f"{self.path}:{line}: [{table}] {key}: {message}")
+
+    def strings(self, key: str, value: object) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.error(key, f"must be a list of strings, got {value!r}")
+        return tuple(value)
+
+
+def _check_codes(reader: _Reader, key: str, codes: Iterable[str], known: frozenset[str]) -> None:
+    for code in codes:
+        if not any(known_code.startswith(code) for known_code in known):
+            close = difflib.get_close_matches(code, sorted(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise reader.error(key, f"unknown rule code or prefix {code!r}{hint}")
+
+
+def load_profile(name: str) -> dict[str, Any]:
+    """The ``[lint]`` table of a shipped profile."""
+    path = data_dir("rules") / "profiles" / f"{name}.toml"
+    if not path.is_file():
+        available = sorted(p.stem for p in path.parent.glob("*.toml"))
+        raise ConfigError(f"unknown profile {name!r}; available: {', '.join(available)}")
+    with path.open("rb") as handle:
+        lint: dict[str, Any] = tomllib.load(handle).get("lint", {})
+    return lint
+
+
+def _read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    section = data.get("tool", {}).get("metstandards", {})
+    if not isinstance(section, dict):
+        line = _key_line(text, "tool", "metstandards")
+        raise ConfigError(f"{path}:{line}: [tool] metstandards: must be a table")
+    return text, section
+
+
+def load_config(root: Path, known_codes: frozenset[str]) -> Config:
+    """Read ``root/pyproject.toml`` (if any) over the profile it names (default ``wg3``)."""
+    pyproject = root / "pyproject.toml"
+    user: dict[str, Any] = {}
+    reader = _Reader(pyproject, "", SECTION)
+    if pyproject.is_file():
+        text, user = _read_pyproject(pyproject)
+        reader = _Reader(pyproject, text, SECTION)
+    for key in user:
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise reader.error(key, f"unknown setting{hint}")
+
+    profile_name = user.get("profile", "wg3")
+    if not isinstance(profile_name, str):
+        raise reader.error("profile", f"must be a string, got {profile_name!r}")
+    try:
+        profile = load_profile(profile_name)
+    except ConfigError as error:
+        raise reader.error("profile", str(error)) from None
+
+    settings: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for key in _LIST_KEYS:
+        if key in user:
+            settings[key] = reader.strings(key, user[key])
+            origins[key] = str(pyproject)
+        else:
+            settings[key] = tuple(profile.get(key, ()))
+            origins[key] = f"profile {profile_name}"
+    for key in _CODE_KEYS:
+        _check_codes(reader, key, settings[key], known_codes)
+
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    raw_per_file = user.get("per-file-ignores", {})
+    if not isinstance(raw_per_file, dict):
+        raise reader.error("per-file-ignores", "must be a table of glob = [codes]")
+    for pattern, codes in raw_per_file.items():
+        key = f"per-file-ignores.{pattern}"
+        parsed = reader.strings(key, codes)
+        table_reader = _Reader(pyproject, reader.text, f"{SECTION}.per-file-ignores")
+        _check_codes(table_reader, pattern, parsed, known_codes)
+        per_file.append((pattern, parsed))
+
+    max_kb = user.get("max-file-size-kb", profile.get("max-file-size-kb", 2048))
+    if not isinstance(max_kb, int) or isinstance(max_kb, bool) or max_kb <= 0:
+        raise reader.error("max-file-size-kb", f"must be a positive integer, got {max_kb!r}")
+    cache_dir = user.get("cache-dir", ".metstandards_cache")
+    if not isinstance(cache_dir, str):
+        raise reader.error("cache-dir", f"must be a string, got {cache_dir!r}")
+
+    return Config(
+        root=root,
+        source=pyproject if pyproject.is_file() else None,
+        profile=profile_name,
+        select=settings["select"],
+        ignore=settings["ignore"],
+        include=settings["include"],
+        exclude=settings["exclude"] + settings["extend-exclude"],
+        test_paths=settings["test-paths"],
+        non_package_paths=settings["non-package-paths"],
+        per_file_ignores=tuple(per_file),
+        max_file_size_kb=max_kb,
+        cache_dir=cache_dir,
+        origins=origins,
+    )

@@ -1,0 +1,252 @@
+"""A lint run from start to end: discover, read, look up the cache, check what changed in
+parallel, let project rules decide, then apply suppressions and per-file ignores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from metstandards.config import Config
+from metstandards.engine.cache import Cache, cache_key, content_hash
+from metstandards.engine.discovery import Discovery, SourceFile
+from metstandards.engine.suppressions import Suppression
+from metstandards.findings import Finding, Severity, Span
+from metstandards.registry import Registry
+from metstandards.rule import FileFacts, ProjectRule, Role, Rule
+
+UNUSED_SUPPRESSION = ("MS001", "unused-suppression")
+_PARALLEL_THRESHOLD = 24
+
+
+@dataclass
+class LintResult:
+    """What ``metstandards lint`` reports: findings, and how many files were looked at."""
+
+    findings: list[Finding]
+    files_checked: int
+    files_from_cache: int = 0
+    not_checked: list[str] = field(default_factory=list)
+
+
+# Worker state, set once per worker process by the pool initializer.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(rule_types: Sequence[type[Rule]], prefixes: frozenset[str]) -> None:
+    _WORKER["rules"] = rule_types
+    _WORKER["prefixes"] = prefixes
+
+
+def _check(job: tuple[str, Role, str, bytes]) -> dict[str, Any]:
+    from metstandards.engine.analyze import analyze
+
+    path, role, package, data = job
+    return analyze(path, role, package, data, _WORKER["rules"], _WORKER["prefixes"]).to_json()
+
+
+def _run_jobs(jobs: list[tuple[str, Role, str, bytes]], workers: int) -> list[dict[str, Any]]:
+    """Check files in this process when there are few, else on all cores."""
+    if workers <= 1 or len(jobs) < _PARALLEL_THRESHOLD:
+        return [_check(job) for job in jobs]
+    chunk = max(1, len(jobs) // (workers * 8))
+    # Largest files first so one big file does not finish last on a lone core.
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][3]))
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=_init_worker,
+        initargs=(_WORKER["rules"], _WORKER["prefixes"]),
+    ) as pool:
+        done = list(pool.map(_check, [jobs[i] for i in order], chunksize=chunk))
+    results: list[dict[str, Any]] = [{}] * len(jobs)
+    for index, result in zip(order, done):
+        results[index] = result
+    return results
+
+
+def _cache_key(config: Config, registry: Registry, rules: Sequence[type[Rule]]) -> str:
+    return cache_key(
+        {
+            "metstandards": version("metstandards"),
+            "rules": {rule.code: registry.origins[rule.code] for rule in rules},
+            "config": config.fingerprint(),
+        }
+    )
+
+
+def _read(source: SourceFile, limit_bytes: int) -> bytes | str:
+    """The file's bytes, or why it could not be read."""
+    try:
+        size = source.path.stat().st_size
+        if size > limit_bytes:
+            return f"file is {size // 1024} KiB, over the max-file-size-kb limit of {limit_bytes // 1024}"
+        with source.path.open("rb") as handle:
+            return handle.read()
+    except OSError as error:
+        return f"cannot read: {error.strerror or error}"
+
+
+def run_lint(
+    config: Config,
+    registry: Registry,
+    targets: Sequence[Path],
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+) -> LintResult:
+    """Check ``targets`` (all of the root when empty) and return the reportable findings."""
+    from metstandards.engine.analyze import FileResult, not_checked
+
+    rules = registry.selected(config.select, config.ignore)
+    project_rules = [rule for rule in rules if issubclass(rule, ProjectRule)]
+    discovery = Discovery(config)
+    whole_project = not targets or any(Path(os.path.normpath(t)) == config.root for t in targets)
+    requested, unreachable = discovery.files(targets or [config.root])
+    files = requested
+    if project_rules and not whole_project:
+        files, _ = discovery.files([config.root])
+        known = {f.relpath for f in files}
+        files = sorted([*files, *(f for f in requested if f.relpath not in known)], key=lambda f: f.relpath)
+    report_paths = {f.relpath for f in requested} | {u.relpath for u in unreachable}
+
+    cache = Cache(config.root / config.cache_dir, _cache_key(config, registry, rules))
+    _WORKER["rules"] = tuple(rules)
+    _WORKER["prefixes"] = registry.prefixes
+    limit = config.max_file_size_kb * 1024
+    results: dict[str, FileResult] = {}
+    jobs: list[tuple[str, Role, str, bytes]] = []
+    digests: dict[str, str] = {}
+    from_cache = 0
+    for source in files:
+        data = _read(source, limit)
+        if isinstance(data, str):
+            results[source.relpath] = not_checked(source.relpath, source.role, data)
+            continue
+        digest = content_hash(data)
+        cached = cache.get(source.relpath, digest) if use_cache else None
+        if cached is not None and cached.get("role") == source.role.value:
+            results[source.relpath] = FileResult.from_json(source.relpath, cached)
+            from_cache += 1
+            continue
+        digests[source.relpath] = digest
+        jobs.append((source.relpath, source.role, source.package, data))
+
+    for job, produced in zip(jobs, _run_jobs(jobs, workers or os.cpu_count() or 1)):
+        results[job[0]] = FileResult.from_json(job[0], produced)
+        if use_cache:
+            cache.put(job[0], digests[job[0]], produced)
+    for problem in unreachable:
+        results[problem.relpath] = not_checked(problem.relpath, Role.PACKAGE, problem.reason)
+
+    findings = [f for result in results.values() for f in result.findings]
+    for rule in project_rules:
+        facts = [
+            FileFacts(path, result.role, result.facts[rule.code])
+            for path, result in sorted(results.items())
+            if rule.code in result.facts
+        ]
+        for verdict in rule.decide(facts):
+            findings.append(
+                Finding.at(verdict.path, verdict.span, rule.code, rule.name, rule.severity, verdict.message)
+            )
+
+    enabled_by_role = {role: {r.code for r in rules if role in r.roles} for role in Role}
+    findings = _apply_suppressions(findings, results, registry, enabled_by_role, rules)
+    findings = _apply_per_file_ignores(findings, config)
+    reported = sorted(f for f in findings if f.path in report_paths)
+
+    if use_cache:
+        if whole_project or project_rules:
+            cache.retain({f.relpath for f in files})
+        cache.store()
+    not_checked_paths = sorted({f.path for f in reported if f.code == "MS000"})
+    return LintResult(reported, len(requested) + len(unreachable), from_cache, not_checked_paths)
+
+
+def _covers(suppression: Suppression, finding: Finding) -> bool:
+    if suppression.code != finding.code:
+        return False
+    return suppression.form == "ignore-file" or suppression.line in (finding.line, finding.end_line)
+
+
+def _apply_suppressions(
+    findings: list[Finding],
+    results: dict[str, Any],
+    registry: Registry,
+    enabled_by_role: dict[Role, set[str]],
+    rules: Sequence[type[Rule]],
+) -> list[Finding]:
+    """Drop suppressed findings; report suppressions that are unknown, empty or unused (MS001)."""
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    report_unused = any(rule.code == UNUSED_SUPPRESSION[0] for rule in rules)
+    kept: list[Finding] = []
+    for path, path_findings in by_path.items():
+        result = results.get(path)
+        suppressions = result.suppressions if result is not None else []
+        used: set[Suppression] = set()
+        for finding in path_findings:
+            covering = [s for s in suppressions if _covers(s, finding)]
+            if covering and finding.code != "MS000":
+                used.update(covering)
+            else:
+                kept.append(finding)
+        if report_unused and result is not None:
+            enabled = enabled_by_role[result.role]
+            kept.extend(_unused(path, suppressions, used, registry, enabled))
+    for path, result in results.items():
+        if path not in by_path and report_unused:
+            kept.extend(_unused(path, result.suppressions, set(), registry, enabled_by_role[result.role]))
+    return kept
+
+
+def _unused(
+    path: str,
+    suppressions: list[Suppression],
+    used: set[Suppression],
+    registry: Registry,
+    enabled: set[str],
+) -> list[Finding]:
+    found = []
+    for suppression in suppressions:
+        if suppression in used:
+            continue
+        comment = "noqa" if suppression.form == "noqa" else f"metstandards: {suppression.form}"
+        if not suppression.code:
+            message = f"`# {comment}` names no rule code; write the codes, e.g. `[MS202]`"
+        elif suppression.code not in registry.codes:
+            message = f"`# {comment}` names unknown rule code {suppression.code}"
+        elif suppression.code in enabled:
+            message = f"unused suppression: no {suppression.code} finding here; remove it"
+        else:
+            continue
+        span = Span(suppression.line, suppression.column, suppression.line, suppression.column)
+        found.append(Finding.at(path, span, *UNUSED_SUPPRESSION, Severity.WARNING, message))
+    return found
+
+
+def _apply_per_file_ignores(findings: list[Finding], config: Config) -> list[Finding]:
+    if not config.per_file_ignores:
+        return findings
+    specs = [
+        (pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
+        for pattern, codes in config.per_file_ignores
+    ]
+    return [
+        f
+        for f in findings
+        if f.code == "MS000"
+        or not any(
+            spec.match_file(f.path) and any(f.code.startswith(code) for code in codes)
+            for spec, codes in specs
+        )
+    ]

@@ -1,0 +1,72 @@
+"""The one code -> rule registry. Built-in rules and plugins arrive the same way: through the
+``metstandards.rules`` entry-point group, so another weather service can ship rules as a package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+from metstandards.rule import Rule
+
+GROUP = "metstandards.rules"
+_CODE = re.compile(r"^[A-Z]{1,6}[0-9]{3,4}$")
+
+
+class RegistryError(Exception):
+    """A rule plugin is broken; the message names the entry point and the distribution."""
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All known rules by code, plus where each came from (``dist==version``)."""
+
+    rules: Mapping[str, type[Rule]]
+    origins: Mapping[str, str]
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(self.rules)
+
+    @property
+    def prefixes(self) -> frozenset[str]:
+        """The alphabetic code prefixes (``MS``...), which ``# noqa`` comments are read for."""
+        return frozenset(code.rstrip("0123456789") for code in self.rules)
+
+    def selected(self, select: tuple[str, ...], ignore: tuple[str, ...]) -> list[type[Rule]]:
+        """Rules whose code starts with a selected prefix and with no ignored one, by code.
+
+        The longer (more specific) matching prefix wins, as in ruff: ``select=["MS2"]`` with
+        ``ignore=["MS"]`` keeps the MS2 rules.
+        """
+        chosen = []
+        for code, rule in sorted(self.rules.items()):
+            selected = max((len(p) for p in select if code.startswith(p)), default=-1)
+            ignored = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+            if selected > ignored:
+                chosen.append(rule)
+        return chosen
+
+
+def load_registry() -> Registry:
+    """Load every rule registered under the entry-point group."""
+    rules: dict[str, type[Rule]] = {}
+    origins: dict[str, str] = {}
+    for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        dist = f"{entry.dist.name}=={entry.dist.version}" if entry.dist else "unknown"
+        where = f"entry point {entry.name} = {entry.value} (from {dist})"
+        try:
+            rule = entry.load()
+        except Exception as error:  # a plugin may fail in any way on import
+            raise RegistryError(f"cannot load rule {where}: {error}") from None
+        if not (isinstance(rule, type) and issubclass(rule, Rule)):
+            raise RegistryError(f"{where} is not a metstandards Rule subclass")
+        if getattr(rule, "code", None) != entry.name or not _CODE.match(entry.name):
+            raise RegistryError(f"{where}: the rule's code must equal the entry-point name")
+        if entry.name in rules:
+            raise RegistryError(f"{where}: code {entry.name} is already taken by {origins[entry.name]}")
+        rules[entry.name] = rule
+        origins[entry.name] = dist
+    return Registry(rules, origins)

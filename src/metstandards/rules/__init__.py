@@ -1,0 +1,1 @@
+"""The built-in rules, one module a rule, one package a family. Registered as entry points."""

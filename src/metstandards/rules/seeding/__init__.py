@@ -1,0 +1,1 @@
+"""MS1xx: reproducibility. Randomness in training and evaluation code is seeded."""

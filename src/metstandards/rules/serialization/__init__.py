@@ -1,0 +1,1 @@
+"""MS2xx: serialization. Model artifacts are written and read back safely and consistently."""

@@ -1,0 +1,54 @@
+"""Shared test helpers: write a small project to a temporary directory and lint it for real."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from metstandards.config import load_config
+from metstandards.engine.runner import LintResult, run_lint
+from metstandards.registry import Registry, load_registry
+
+LintProject = Callable[..., LintResult]
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return load_registry()
+
+
+def write_project(root: Path, files: Mapping[str, str | bytes], pyproject: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0.1.0"\n' + pyproject)
+    for relpath, content in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def lint_project(tmp_path: Path, registry: Registry) -> LintProject:
+    """``lint_project({"pkg/a.py": "..."}, select=("MS202",))`` -> the LintResult."""
+
+    def run(
+        files: Mapping[str, str | bytes],
+        *,
+        pyproject: str = "",
+        select: tuple[str, ...] | None = None,
+        targets: tuple[str, ...] = (),
+    ) -> LintResult:
+        root = write_project(tmp_path / "project", files, pyproject)
+        config = load_config(root, registry.codes)
+        if select is not None:
+            from dataclasses import replace
+
+            config = replace(config, select=select)
+        return run_lint(config, registry, [root / t for t in targets], use_cache=False, workers=1)
+
+    return run

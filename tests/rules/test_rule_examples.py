@@ -1,0 +1,49 @@
+"""One test for every registered rule: its VALID examples give no finding of its code, each
+INVALID example gives at least one, and its docs have the fixed sections in order."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+
+import pytest
+
+from metstandards.registry import load_registry
+from metstandards.rule import DOC_SECTIONS, Example, Rule
+
+RULES = sorted(load_registry().rules.values(), key=lambda rule: rule.code)
+
+
+def _files(example: Example) -> Mapping[str, str]:
+    return {"pkg/example.py": example} if isinstance(example, str) else example
+
+
+def _cases(kind: str) -> list[object]:
+    return [
+        pytest.param(rule, example, id=f"{rule.code}-{kind}-{index}")
+        for rule in RULES
+        for index, example in enumerate(getattr(rule, kind))
+    ]
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("VALID"))
+def test_valid_example_has_no_finding(rule: type[Rule], example: Example, lint_project) -> None:
+    result = lint_project(_files(example))
+    assert [f for f in result.findings if f.code == rule.code] == []
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("INVALID"))
+def test_invalid_example_is_found(rule: type[Rule], example: Example, lint_project) -> None:
+    result = lint_project(_files(example))
+    found = [f for f in result.findings if f.code == rule.code]
+    assert found, f"{rule.code} found nothing in:\n{example}"
+    assert all(f.name == rule.name and f.message for f in found)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_rule_is_documented(rule: type[Rule]) -> None:
+    doc = inspect.cleandoc(rule.__doc__ or "")
+    headings = [line[3:].strip() for line in doc.splitlines() if line.startswith("## ")]
+    assert headings == list(DOC_SECTIONS), f"{rule.code} docs sections: {headings}"
+    assert rule.VALID and rule.INVALID, f"{rule.code} needs VALID and INVALID examples"
+    assert rule.name == rule.name.lower() and " " not in rule.name

@@ -1,0 +1,54 @@
+"""Radar composite sequences as (inputs, targets) tensors for nowcasting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+import xarray as xr
+from torch.utils.data import DataLoader, Dataset
+
+from nowcast.config import DataConfig
+
+
+class RadarSequences(Dataset):
+    """Random crops of consecutive radar frames: ``input_steps`` in, ``lead_steps`` out."""
+
+    def __init__(self, files: list[Path], config: DataConfig) -> None:
+        self.files = sorted(files)
+        self.config = config
+        self.rng = np.random.default_rng()  # violation: MS101, crops differ on every run
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        with xr.open_dataset(self.files[index]) as ds:
+            rain = ds["precipitation"].values.astype("float32")
+        steps = self.config.input_steps + self.config.lead_steps
+        start = self.rng.integers(0, rain.shape[0] - steps + 1)
+        y0, x0 = self._crop_origin(rain.shape[1:])
+        size = self.config.crop_size
+        window = rain[start : start + steps, y0 : y0 + size, x0 : x0 + size]
+        window = np.log1p(np.clip(window, 0.0, None))
+        tensor = torch.from_numpy(window)
+        return tensor[: self.config.input_steps], tensor[self.config.input_steps :]
+
+    def _crop_origin(self, shape: tuple[int, int]) -> tuple[int, int]:
+        size = self.config.crop_size
+        y0 = np.random.randint(0, shape[0] - size + 1)  # violation: MS102, global numpy state
+        x0 = np.random.randint(0, shape[1] - size + 1)  # violation: MS102
+        return int(y0), int(x0)
+
+
+def make_loaders(config: DataConfig, batch_size: int) -> tuple[DataLoader, DataLoader]:
+    files = sorted(Path(config.root).glob("*.nc"))
+    np.random.shuffle(files)  # violation: MS102, the split changes between runs
+    cut = int(0.9 * len(files))
+    train = RadarSequences(files[:cut], config)
+    valid = RadarSequences(files[cut:], config)
+    return (
+        DataLoader(train, batch_size=batch_size, shuffle=True, num_workers=4),
+        DataLoader(valid, batch_size=batch_size),
+    )

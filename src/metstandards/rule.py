@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from metstandards.findings import Severity, Span
 
@@ -43,7 +43,7 @@ DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "O
 
 #: An example is one module's source (checked as package code at ``pkg/example.py``), or a small
 #: project given as ``{relative path: source}`` for rules that decide over several files.
-Example = Union[str, Mapping[str, str]]
+Example: TypeAlias = "str | Mapping[str, str]"
 
 
 class Role(str, Enum):

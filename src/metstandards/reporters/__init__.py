@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -14,12 +15,7 @@ FORMATS = ("text", "json", "sarif", "github")
 
 def reporter(name: str) -> Reporter:
     """The reporter for an output format name (one of ``FORMATS``)."""
-    if name == "json":
-        from metstandards.reporters.json import render
-    elif name == "sarif":
-        from metstandards.reporters.sarif import render
-    elif name == "github":
-        from metstandards.reporters.github import render
-    else:
-        from metstandards.reporters.text import render
+    if name not in FORMATS:
+        raise ValueError(f"unknown output format {name!r}")
+    render: Reporter = importlib.import_module(f"metstandards.reporters.{name}").render
     return render

@@ -29,12 +29,17 @@ _PARALLEL_THRESHOLD = 24
 
 @dataclass
 class LintResult:
-    """What ``metstandards lint`` reports: findings, and how many files were looked at."""
+    """What ``metstandards lint`` reports: findings, and how many files were looked at.
+
+    ``rules`` are the rules that ran plus any other rule that reported (MS000 reports whatever is
+    selected), by code: what a report needs to describe them (SARIF's rule metadata).
+    """
 
     findings: list[Finding]
     files_checked: int
     files_from_cache: int = 0
     not_checked: list[str] = field(default_factory=list)
+    rules: list[type[Rule]] = field(default_factory=list)
 
 
 # Worker state, set once per worker process by the pool initializer.
@@ -168,7 +173,21 @@ def run_lint(
             cache.retain({f.relpath for f in files})
         cache.store()
     not_checked_paths = sorted({f.path for f in reported if f.code == "MS000"})
-    return LintResult(reported, len(requested) + len(unreachable), from_cache, not_checked_paths)
+    return LintResult(
+        reported,
+        len(requested) + len(unreachable),
+        from_cache,
+        not_checked_paths,
+        _described(rules, reported, registry),
+    )
+
+
+def _described(
+    rules: Sequence[type[Rule]], reported: list[Finding], registry: Registry
+) -> list[type[Rule]]:
+    """The rules that ran and those that reported without running (MS000), by code."""
+    codes = {rule.code for rule in rules} | {f.code for f in reported if f.code in registry.rules}
+    return [registry.rules[code] for code in sorted(codes)]
 
 
 def _covers(suppression: Suppression, finding: Finding) -> bool:

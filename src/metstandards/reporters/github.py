@@ -1,0 +1,53 @@
+"""GitHub Actions workflow commands: one ``::error`` or ``::warning`` annotation a finding.
+
+``::error file=PATH,line=L,col=C,endLine=L,endColumn=C,title=CODE name::message``. GitHub reads
+``file`` relative to the workspace (the checkout), and PATH is relative to the project root:
+the two agree when the project's pyproject.toml is at the top of the repository.
+
+Columns go only on single-line findings: GitHub rejects them for an annotation spanning lines.
+Escaping follows the runner's parser: ``%``, CR and LF in the message; those and ``:`` and ``,``
+in property values, which would otherwise end the property list or the property.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from metstandards.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from metstandards.engine.runner import LintResult
+
+
+def escape_data(text: str) -> str:
+    """A command's message: ``%`` first, so the escapes themselves survive."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: as data, plus the separators ``:`` and ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    """The workflow command for one finding."""
+    command = "error" if finding.severity is Severity.ERROR else "warning"
+    line = max(finding.line, 1)
+    end_line = max(finding.end_line, line)
+    properties = [("file", finding.path), ("line", str(line))]
+    if end_line == line:
+        column = max(finding.column, 1)
+        properties += [
+            ("col", str(column)),
+            ("endLine", str(end_line)),
+            ("endColumn", str(max(finding.end_column, column))),
+        ]
+    else:
+        properties.append(("endLine", str(end_line)))
+    properties.append(("title", f"{finding.code} {finding.name}"))
+    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return f"::{command} {rendered}::{escape_data(finding.message)}"
+
+
+def render(result: LintResult, color: bool) -> str:
+    return "".join(annotation(finding) + "\n" for finding in result.findings)

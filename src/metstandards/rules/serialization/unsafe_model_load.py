@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from metstandards.rule import Rule
+from metstandards.rules.serialization._families import resolve
 
 _PICKLE_READERS = {
     "pickle.load": "pickle.load",
@@ -18,7 +19,12 @@ _PICKLE_READERS = {
     "_pickle.Unpickler": "pickle.Unpickler",
     "dill.Unpickler": "dill.Unpickler",
 }
-_ADVICE = "store weights as safetensors or ONNX, or load tensors with `torch.load(..., weights_only=True)`"
+_ADVICE = (
+    "store weights as safetensors or ONNX, or load tensors with "
+    "`torch.load(..., weights_only=True)`"
+)
+#: The last name of every reader above: other calls are not resolved at all.
+_CANDIDATES = frozenset(name.rsplit(".", 1)[-1] for name in ("torch.load", *_PICKLE_READERS))
 
 
 def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
@@ -28,14 +34,20 @@ def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
     return None
 
 
+def _is_literal(arg: cst.Arg | None, value: str) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == value
+
+
 class UnsafeModelLoad(Rule):
     """Loading a model artifact with a reader that can execute arbitrary code.
 
     ## What it does
     Flags `torch.load(...)` without `weights_only=True` (a literal `weights_only=False` too),
     `pickle.load`/`pickle.loads`, `pickle.Unpickler` (constructed or subclassed), `joblib.load`,
-    `dill.load(s)` and `cloudpickle.load(s)` in package code. Names are resolved through
-    imports, so `from torch import load` and `import pickle as pkl` are caught as well.
+    `dill.load(s)`, `cloudpickle.load(s)` and `numpy.load(..., allow_pickle=True)` in package
+    code. Names are resolved through imports, so `from torch import load` and
+    `import pickle as pkl` are caught as well, and so is a project's re-export of the library
+    under its own name (`from pkg.lazy import torch`, a lazy-import proxy).
 
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the file. A checkpoint downloaded from a shared
@@ -59,7 +71,10 @@ class UnsafeModelLoad(Rule):
     or `safetensors.torch.load_file`, or an ONNX export for inference.
 
     ## Options
-    None. `weights_only=<variable>` is trusted (the caller decides). A `# noqa: S301` written
+    None. `weights_only=<variable>` and `allow_pickle=<variable>` are trusted (the caller
+    decides). `numpy.load` with a literal `allow_pickle=True` is checked although the
+    catalogue does not list it: it unpickles object arrays exactly like `pickle.load`.
+    A `# noqa: S301` written
     for bandit or ruff does not silence this rule: use `# metstandards: ignore[MS202]` where a
     trusted pickle is really meant.
     """
@@ -74,6 +89,8 @@ class UnsafeModelLoad(Rule):
         "import json\nconfig = json.load(handle)\n",
         "def load(path):\n    return open(path).read()\n\nload('x')\n",
         "import yaml\ncfg = yaml.safe_load(stream)\n",
+        "import numpy as np\nmask = np.load(path)\n",
+        "from safetensors import torch\nstate = torch.load(blob)\n",
     )
     INVALID = (
         "import torch\nstate = torch.load(path)\n",
@@ -85,18 +102,29 @@ class UnsafeModelLoad(Rule):
         "import dill\nfn = dill.load(f)\n",
         "import pickle\nclass Restricted(pickle.Unpickler):\n    pass\n",
         "import pickle\nobj = pickle.Unpickler(f).load()\n",
+        "import numpy as np\ngraph = np.load(path, allow_pickle=True)\n",
+        "from pkg.lazy import torch\nmodel = torch.load(path, weights_only=False)\n",
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        name = self.qualified_name(node.func)
-        if name is None:
+        func = node.func
+        # A bare name may be an alias (`from torch import load as torch_load`): always resolved.
+        if isinstance(func, cst.Attribute) and func.attr.value not in _CANDIDATES:
             return
+        name = resolve(self, func)
         if name == "torch.load":
             self._check_torch_load(node)
+        elif name == "numpy.load" and _is_literal(_keyword(node, "allow_pickle"), "True"):
+            self.report(
+                node,
+                "`numpy.load(..., allow_pickle=True)` unpickles object arrays and can execute "
+                f"arbitrary code; store plain arrays, or {_ADVICE}",
+            )
         elif name in _PICKLE_READERS:
             self.report(
                 node,
-                f"`{_PICKLE_READERS[name]}` can execute arbitrary code from the file; {_ADVICE}",
+                f"`{_PICKLE_READERS[name]}` can execute arbitrary code hidden in its input; "
+                f"{_ADVICE}",
             )
 
     def _check_torch_load(self, node: cst.Call) -> None:
@@ -107,7 +135,7 @@ class UnsafeModelLoad(Rule):
                 "`torch.load` without `weights_only=True` unpickles arbitrary objects; "
                 "pass `weights_only=True` or store weights as safetensors",
             )
-        elif isinstance(weights_only.value, cst.Name) and weights_only.value.value == "False":
+        elif _is_literal(weights_only, "False"):
             self.report(
                 node,
                 "`torch.load(..., weights_only=False)` unpickles arbitrary objects; "
@@ -118,7 +146,5 @@ class UnsafeModelLoad(Rule):
         for base in node.bases:
             name = self.qualified_name(base.value)
             if name in ("pickle.Unpickler", "_pickle.Unpickler", "dill.Unpickler"):
-                self.report(
-                    node.name,
-                    f"`{node.name.value}` subclasses `{name}` and unpickles arbitrary code; {_ADVICE}",
-                )
+                message = f"`{node.name.value}` subclasses `{name}` and unpickles arbitrary code"
+                self.report(node.name, f"{message}; {_ADVICE}")

@@ -63,9 +63,16 @@ class Rule:
     roles: ClassVar[frozenset[Role]] = frozenset({Role.PACKAGE})
     VALID: ClassVar[Sequence[Example]] = ()
     INVALID: ClassVar[Sequence[Example]] = ()
+    #: Settings a project may change in ``[tool.metstandards.options]``: name -> default words.
+    #: ``name = [...]`` replaces the default, ``extend-name = [...]`` adds to it.
+    OPTIONS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def __init__(self, context: FileContext) -> None:
         self.context = context
+
+    def option(self, name: str) -> tuple[str, ...]:
+        """The project's value of one of this rule's ``OPTIONS``."""
+        return self.context.options.get(name, type(self).OPTIONS[name])
 
     def qualified_name(self, node: cst.CSTNode) -> str | None:
         """The dotted name ``node`` refers to through the file's imports, or None."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -17,7 +18,14 @@ if TYPE_CHECKING:
 class FileContext:
     """One file under check: its tree, imports, enclosing scopes and the findings so far."""
 
-    def __init__(self, path: str, role: Role, module: cst.Module, package: str) -> None:
+    def __init__(
+        self,
+        path: str,
+        role: Role,
+        module: cst.Module,
+        package: str,
+        options: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.path = path
         self.role = role
         self.module = module
@@ -25,6 +33,8 @@ class FileContext:
         #: The FunctionDef/ClassDef/Lambda nodes enclosing the node being visited, outermost first.
         self.scopes: list[cst.CSTNode] = []
         self.findings: list[Finding] = []
+        #: Rule options set in ``[tool.metstandards.options]``; rules read them via ``option()``.
+        self.options: Mapping[str, tuple[str, ...]] = options or {}
         self._positions = Positions(module)
 
     def span(self, node: cst.CSTNode) -> Span:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -21,7 +22,7 @@ Exit status:
   2  usage or configuration error"""
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"metstandards: error: {message}", err=True)
     raise SystemExit(2)
 
@@ -34,7 +35,7 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Run `metstandards COMMAND --help` for a command's options.",
+    epilog=f"Run `metstandards COMMAND --help` for a command's options.\n\n{EXIT_CODES}",
 )
 @click.version_option(__version__, prog_name="metstandards")
 def main() -> None:
@@ -57,10 +58,18 @@ def main() -> None:
 )
 @click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report here.")
 @click.option("--select", help="Comma-separated codes or prefixes to run, instead of the config's.")
-@click.option("--ignore", help="Comma-separated codes or prefixes to skip, instead of the config's.")
-@click.option("--no-cache", is_flag=True, help="Check every file again; neither read nor write the cache.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
-@click.option("--color/--no-color", default=None, help="Colour text output [default: when a terminal].")
+@click.option(
+    "--ignore", help="Comma-separated codes or prefixes to skip, instead of the config's."
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Check every file again; neither read nor write the cache."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: all cores]."
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour text output [default: when a terminal]."
+)
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -77,6 +86,8 @@ def lint(
     directory with a pyproject.toml above them; project-level rules (MS102, MS201) always read
     the whole project but report only in PATHS, which is what a pre-commit hook wants.
     """
+    import difflib
+
     from metstandards.config import ConfigError, find_root, load_config
     from metstandards.engine.runner import run_lint
     from metstandards.registry import RegistryError, load_registry
@@ -85,7 +96,7 @@ def lint(
     for path in paths:
         if not os.path.lexists(path):
             _fail(f"no such file or directory: {path}")
-    absolute = [p.absolute() for p in paths]
+    absolute = [Path(os.path.abspath(p)) for p in paths]
     start = Path(os.path.commonpath(absolute)) if absolute else Path.cwd()
     try:
         registry = load_registry()
@@ -94,7 +105,9 @@ def lint(
         for key, codes in overrides.items():
             for code in codes or ():
                 if not any(known.startswith(code) for known in registry.codes):
-                    raise ConfigError(f"--{key}: unknown rule code or prefix {code!r}")
+                    close = difflib.get_close_matches(code, sorted(registry.codes), n=1)
+                    hint = f" (did you mean {close[0]}?)" if close else ""
+                    raise ConfigError(f"--{key}: unknown rule code or prefix {code!r}{hint}")
         from dataclasses import replace
 
         config = replace(
@@ -117,12 +130,14 @@ def lint(
         except OSError as error:
             _fail(f"cannot write {output_file}: {error.strerror}")
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=use_color)
     raise SystemExit(1 if result.findings else 0)
 
 
 @main.command(name="rules")
-@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+)
 def list_rules(output_format: str) -> None:
     """List every installed rule: code, name, severity, what it flags."""
     import json

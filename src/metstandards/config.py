@@ -1,4 +1,5 @@
-"""Effective settings: the WG3 profile from ``rules/profiles``, overridden by ``[tool.metstandards]``.
+"""Effective settings: the WG3 profile from ``rules/profiles``, overridden by
+``[tool.metstandards]``.
 
 Every user error names the file, the line and the key, and raises :class:`ConfigError`; the CLI
 turns it into exit status 2 without a traceback.
@@ -20,7 +21,7 @@ from metstandards.data import data_dir
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 SECTION = "tool.metstandards"
 _LIST_KEYS = (
@@ -79,21 +80,49 @@ def find_root(start: Path) -> Path:
     return here
 
 
-def _key_line(text: str, table: str, key: str) -> int:
-    """The line of ``key`` inside ``[table]`` (1-based), or of the table header, or 1."""
+def _header(line: str) -> str | None:
+    """The dotted name of a ``[table]`` or ``[[array]]`` header line, unquoted, or None."""
+    found = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
+    if found is None:
+        return None
+    return re.sub(r"\s*\.\s*", ".", found.group(1).replace('"', "").replace("'", ""))
+
+
+def _key_line(text: str, table: str, key: str) -> int | None:
+    """The line (1-based) where ``key`` is set inside ``[table]`` ("" = top level), or None."""
     current = ""
-    header_line = 1
-    key_pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
+    key_pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*[=.]""")
     for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
-        if header:
-            current = header.group(1).replace('"', "").replace("'", "")
-            if current == table:
-                header_line = number
-            continue
-        if current == table and key_pattern.match(line):
+        header = _header(line)
+        if header is not None:
+            current = header
+        elif current == table and key_pattern.match(line):
             return number
-    return header_line
+    return None
+
+
+def _table_line(text: str, table: str) -> int | None:
+    """The line (1-based) of the ``[table]`` header, or None."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _header(line) == table:
+            return number
+    return None
+
+
+def _toml_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> ConfigError:
+    """``path:line:column: invalid TOML: ...``; tomllib puts the position in its message."""
+    message = str(error)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if found:
+        line, column = int(found.group(1)), int(found.group(2))
+        message = message[: found.start()]
+    elif message.endswith("(at end of document)"):
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+        message = message[: -len("(at end of document)")].rstrip() + " at the end of the file"
+    else:  # pragma: no cover - every tomllib error names its position
+        line, column = 1, 1
+    return ConfigError(f"{path}:{line}:{column}: invalid TOML: {message}")
 
 
 class _Reader:
@@ -104,23 +133,38 @@ class _Reader:
         self.text = text
         self.table = table
 
-    def error(self, key: str, message: str, table: str | None = None) -> ConfigError:
-        table = table or self.table
-        line = _key_line(self.text, table, key.split(".")[0])
-        return ConfigError(f"{self.path}:{line}: [{table}] {key}: {message}")
+    def error(self, key: str, message: str, *, within: str | None = None) -> ConfigError:
+        """An error about ``key``; ``within`` is a sub-table key (``per-file-ignores``)."""
+        if within is None:
+            line = _key_line(self.text, self.table, key)
+            where = f"[{self.table}] {key}"
+        else:
+            line = _key_line(self.text, f"{self.table}.{within}", key) or _key_line(
+                self.text, self.table, within
+            )
+            where = f"[{self.table}.{within}] {key!r}"
+        line = line or _table_line(self.text, self.table) or 1
+        return ConfigError(f"{self.path}:{line}: {where}: {message}")
 
-    def strings(self, key: str, value: object) -> tuple[str, ...]:
+    def strings(self, key: str, value: object, *, within: str | None = None) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise self.error(key, f"must be a list of strings, got {value!r}")
+            raise self.error(key, f"must be a list of strings, got {value!r}", within=within)
         return tuple(value)
 
 
-def _check_codes(reader: _Reader, key: str, codes: Iterable[str], known: frozenset[str]) -> None:
+def _check_codes(
+    reader: _Reader,
+    key: str,
+    codes: Iterable[str],
+    known: frozenset[str],
+    *,
+    within: str | None = None,
+) -> None:
     for code in codes:
-        if not any(known_code.startswith(code) for known_code in known):
-            close = difflib.get_close_matches(code, sorted(known), n=1)
+        if not code or not any(known_code.startswith(code) for known_code in known):
+            close = difflib.get_close_matches(code.upper(), sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            raise reader.error(key, f"unknown rule code or prefix {code!r}{hint}")
+            raise reader.error(key, f"unknown rule code or prefix {code!r}{hint}", within=within)
 
 
 def load_profile(name: str) -> dict[str, Any]:
@@ -142,12 +186,43 @@ def _read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    section = data.get("tool", {}).get("metstandards", {})
+        raise _toml_error(path, text, error) from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        line = _key_line(text, "", "tool") or 1
+        raise ConfigError(f"{path}:{line}: tool: must be a table, got {tool!r}")
+    section = tool.get("metstandards", {})
     if not isinstance(section, dict):
-        line = _key_line(text, "tool", "metstandards")
-        raise ConfigError(f"{path}:{line}: [tool] metstandards: must be a table")
+        line = _key_line(text, "tool", "metstandards") or _key_line(text, "", "tool") or 1
+        raise ConfigError(f"{path}:{line}: [tool] metstandards: must be a table, got {section!r}")
     return text, section
+
+
+def _per_file_ignores(
+    reader: _Reader, user: Mapping[str, Any], known_codes: frozenset[str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw = user.get("per-file-ignores", {})
+    if not isinstance(raw, dict):
+        raise reader.error("per-file-ignores", f"must be a table of glob = [codes], got {raw!r}")
+    per_file = []
+    for pattern, codes in raw.items():
+        parsed = reader.strings(pattern, codes, within="per-file-ignores")
+        _check_codes(reader, pattern, parsed, known_codes, within="per-file-ignores")
+        per_file.append((pattern, parsed))
+    return tuple(per_file)
+
+
+def _cache_dir(reader: _Reader, user: Mapping[str, Any], root: Path) -> str:
+    cache_dir = user.get("cache-dir", ".metstandards_cache")
+    if not isinstance(cache_dir, str):
+        raise reader.error("cache-dir", f"must be a string, got {cache_dir!r}")
+    absolute_root = Path(os.path.abspath(root))
+    if absolute_root.is_relative_to(os.path.normpath(absolute_root / cache_dir)):
+        # The cache directory gets a `.gitignore` of `*`, which would hide the whole project.
+        raise reader.error(
+            "cache-dir", f"must not be the project root or a directory above it, got {cache_dir!r}"
+        )
+    return cache_dir
 
 
 def load_config(root: Path, known_codes: frozenset[str]) -> Config:
@@ -184,23 +259,9 @@ def load_config(root: Path, known_codes: frozenset[str]) -> Config:
     for key in _CODE_KEYS:
         _check_codes(reader, key, settings[key], known_codes)
 
-    per_file: list[tuple[str, tuple[str, ...]]] = []
-    raw_per_file = user.get("per-file-ignores", {})
-    if not isinstance(raw_per_file, dict):
-        raise reader.error("per-file-ignores", "must be a table of glob = [codes]")
-    for pattern, codes in raw_per_file.items():
-        key = f"per-file-ignores.{pattern}"
-        parsed = reader.strings(key, codes)
-        table_reader = _Reader(pyproject, reader.text, f"{SECTION}.per-file-ignores")
-        _check_codes(table_reader, pattern, parsed, known_codes)
-        per_file.append((pattern, parsed))
-
     max_kb = user.get("max-file-size-kb", profile.get("max-file-size-kb", 2048))
     if not isinstance(max_kb, int) or isinstance(max_kb, bool) or max_kb <= 0:
         raise reader.error("max-file-size-kb", f"must be a positive integer, got {max_kb!r}")
-    cache_dir = user.get("cache-dir", ".metstandards_cache")
-    if not isinstance(cache_dir, str):
-        raise reader.error("cache-dir", f"must be a string, got {cache_dir!r}")
 
     return Config(
         root=root,
@@ -212,8 +273,8 @@ def load_config(root: Path, known_codes: frozenset[str]) -> Config:
         exclude=settings["exclude"] + settings["extend-exclude"],
         test_paths=settings["test-paths"],
         non_package_paths=settings["non-package-paths"],
-        per_file_ignores=tuple(per_file),
+        per_file_ignores=_per_file_ignores(reader, user, known_codes),
         max_file_size_kb=max_kb,
-        cache_dir=cache_dir,
+        cache_dir=_cache_dir(reader, user, root),
         origins=origins,
     )

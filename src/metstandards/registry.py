@@ -4,10 +4,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from typing import Any
 
 from metstandards.rule import Rule
 
@@ -50,8 +54,51 @@ class Registry:
         return chosen
 
 
+class _DeferredModule(types.ModuleType):
+    """A module whose code runs when an attribute it does not have yet is first asked for.
+
+    ``importlib.util.LazyLoader`` loads on *any* attribute, and the ``import`` statement itself
+    reads ``__spec__``; this one answers the import system's own attributes from the module's
+    dictionary and loads on the first other one. ``__path__`` is held back until then, so a
+    submodule import also runs the package's ``__init__`` first, as it would without deferral.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        spec = self.__spec__
+        assert spec is not None
+        assert spec.loader is not None
+        self.__class__ = types.ModuleType  # type: ignore[assignment]
+        if spec.submodule_search_locations is not None:
+            self.__path__ = spec.submodule_search_locations
+        try:
+            spec.loader.exec_module(self)
+        except BaseException:
+            del sys.modules[spec.name]
+            raise
+        return getattr(self, name)
+
+
+def _defer_import(name: str) -> None:
+    """Make ``import name`` cheap until the module is used (see ``_DeferredModule``).
+
+    Rules import libcst at module level, which costs as much as the rest of a warm run (every
+    file answered from the cache), and nothing uses it there.
+    """
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    module.__class__ = _DeferredModule
+    if spec.submodule_search_locations is not None:
+        del module.__path__
+    sys.modules[name] = module
+
+
 def load_registry() -> Registry:
     """Load every rule registered under the entry-point group."""
+    _defer_import("libcst")
     rules: dict[str, type[Rule]] = {}
     origins: dict[str, str] = {}
     for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name):
@@ -66,7 +113,8 @@ def load_registry() -> Registry:
         if getattr(rule, "code", None) != entry.name or not _CODE.match(entry.name):
             raise RegistryError(f"{where}: the rule's code must equal the entry-point name")
         if entry.name in rules:
-            raise RegistryError(f"{where}: code {entry.name} is already taken by {origins[entry.name]}")
+            taken = origins[entry.name]
+            raise RegistryError(f"{where}: code {entry.name} is already taken by {taken}")
         rules[entry.name] = rule
         origins[entry.name] = dist
     return Registry(rules, origins)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import ast
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
 from metstandards.engine.context import FileContext
+from metstandards.engine.nesting import nesting_problem
 from metstandards.engine.suppressions import Suppression, parse_suppressions
-from metstandards.engine.walk import Handler, walk
+from metstandards.engine.walk import walk
 from metstandards.findings import Finding, Severity, Span
 from metstandards.rule import ProjectRule, Role, Rule
+
+if TYPE_CHECKING:
+    from metstandards.engine.walk import Handler
 
 NOT_CHECKED = ("MS000", "file-not-checked")
 
@@ -56,9 +59,14 @@ def not_checked(path: str, role: Role, reason: str, line: int = 1, column: int =
     return FileResult(path, role, [finding])
 
 
-@functools.cache
+_METHODS: dict[type[Rule], tuple[tuple[str, type[cst.CSTNode], str], ...]] = {}
+
+
 def _methods(rule_type: type[Rule]) -> tuple[tuple[str, type[cst.CSTNode], str], ...]:
     """(``visit``/``leave``, node type, method name) for every handler a rule class defines."""
+    known = _METHODS.get(rule_type)
+    if known is not None:
+        return known
     found = []
     for attribute in dir(rule_type):
         kind, _, node_name = attribute.partition("_")
@@ -67,7 +75,8 @@ def _methods(rule_type: type[Rule]) -> tuple[tuple[str, type[cst.CSTNode], str],
         node_type = getattr(cst, node_name, None)
         if isinstance(node_type, type) and issubclass(node_type, cst.CSTNode):
             found.append((kind, node_type, attribute))
-    return tuple(found)
+    _METHODS[rule_type] = tuple(found)
+    return _METHODS[rule_type]
 
 
 def _handlers(
@@ -97,6 +106,13 @@ def _syntax_error(path: str, role: Role, data: bytes, error: cst.ParserSyntaxErr
     return not_checked(path, role, f"libcst cannot parse this file: {message}", error.raw_line)
 
 
+def load_parser() -> None:
+    """Import the parser and the position code now (libcst is imported lazily by the CLI)."""
+    import metstandards.engine.position_codegen  # noqa: F401
+
+    cst.parse_module(b"")
+
+
 def analyze(
     path: str,
     role: Role,
@@ -106,6 +122,9 @@ def analyze(
     known_prefixes: frozenset[str],
 ) -> FileResult:
     """Run ``rule_types`` (those that apply to ``role``) over one file's bytes."""
+    too_deep = nesting_problem(data)
+    if too_deep is not None:
+        return not_checked(path, role, *too_deep)
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
@@ -118,12 +137,14 @@ def analyze(
     context = FileContext(path, role, module, package)
     rules = [rule_type(context) for rule_type in rule_types if role in rule_type.roles]
     visitors, leavers = _handlers(rules)
-    walk(module, visitors, leavers, context.imports, context.scopes)
-
     result = FileResult(path, role, context.findings)
-    for rule in rules:
-        if isinstance(rule, ProjectRule):
-            result.facts[rule.code] = rule.facts()
+    try:
+        walk(module, visitors, leavers, context.imports, context.scopes)
+        for rule in rules:
+            if isinstance(rule, ProjectRule):
+                result.facts[rule.code] = rule.facts()
+    except RecursionError:
+        return not_checked(path, role, "nesting too deep to check (Python's recursion limit)")
     lowered = data.lower()
     if b"noqa" in lowered or b"metstandards" in lowered:
         text = data.decode(module.encoding, errors="replace")

@@ -39,15 +39,19 @@ class Cache:
             stored = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        if isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("key") == key:
-            self.entries = stored.get("files", {})
+        if not (isinstance(stored, dict) and stored.get("format") == FORMAT):
+            return
+        files = stored.get("files")
+        if stored.get("key") == key and isinstance(files, dict):
+            self.entries = files
 
     def get(self, relpath: str, digest: str) -> dict[str, Any] | None:
+        """The stored result for ``relpath`` if it was made from bytes with this digest."""
         entry = self.entries.get(relpath)
-        if entry is not None and entry.get("hash") == digest:
-            result: dict[str, Any] = entry["result"]
-            return result
-        return None
+        if not isinstance(entry, dict) or entry.get("hash") != digest:
+            return None
+        result = entry.get("result")
+        return result if isinstance(result, dict) else None
 
     def put(self, relpath: str, digest: str, result: dict[str, Any]) -> None:
         self.entries[relpath] = {"hash": digest, "result": result}

@@ -1,14 +1,18 @@
 """Find the files to check: include/exclude patterns, nested ``.gitignore`` files, file roles.
 
 Patterns use gitignore syntax everywhere (``tests/`` matches a directory at any depth,
-``/setup.py`` only at the root). Directory symlinks are not followed, so a symlink loop can never
-make the walk run forever; a file that cannot be stat'ed (a looping or dangling symlink) is
+``/setup.py`` only at the root); a deeper ``.gitignore`` overrides a shallower one, as in git.
+Excludes apply to paths given explicitly too, because pre-commit passes every staged file.
+Directory symlinks are not followed, so a symlink loop can never make the walk run forever; a
+``*.py`` that cannot be checked (a looping or dangling symlink, a FIFO, a path outside the root) is
 reported as not checked instead of silently skipped.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +82,11 @@ class Discovery:
         return self._ignore_files[directory]
 
     def _ignored(self, path: Path, is_dir: bool) -> bool:
-        """Whether ``path`` is excluded by config or by a ``.gitignore`` above it in the root."""
+        """Whether ``path`` is excluded by config or by a ``.gitignore`` above it in the root.
+
+        The deepest ``.gitignore`` with a pattern that matches decides, so a nested ``!name``
+        re-includes what a parent ignored.
+        """
         rel = path.relative_to(self.root).as_posix()
         probe = rel + "/" if is_dir else rel
         if self._exclude.match_file(probe):
@@ -87,8 +95,9 @@ class Discovery:
             spec = self._gitignore(directory)
             if spec is not None:
                 local = path.relative_to(directory).as_posix()
-                if spec.match_file(local + "/" if is_dir else local):
-                    return True
+                verdict = spec.check_file(local + "/" if is_dir else local).include
+                if verdict is not None:
+                    return verdict
             if directory == self.root:
                 break
         return False
@@ -117,6 +126,9 @@ class Discovery:
 
     def _expand(self, target: Path) -> Iterator[SourceFile | Unreachable]:
         target = Path(os.path.normpath(target))
+        if not target.is_relative_to(self.root):
+            yield Unreachable(target.as_posix(), f"outside the project root {self.root}")
+            return
         if target != self.root and self._ignored(target, target.is_dir()):
             return
         if target.is_dir() and not target.is_symlink():
@@ -144,18 +156,23 @@ class Discovery:
                 continue
             if is_dir:
                 yield from self._walk(path)
-            elif is_file:
-                if self._include.match_file(entry.name):
+            elif self._include.match_file(entry.name):
+                if is_file:
                     yield self._source(path)
-            elif entry.is_symlink() and self._include.match_file(entry.name):
-                yield Unreachable(self._relative(path), _stat_problem(path))
+                else:
+                    yield Unreachable(self._relative(path), _stat_problem(path))
 
 
 def _stat_problem(path: Path) -> str:
+    """Why ``path``, meant to be checked, is not a regular file that can be read."""
     try:
-        path.stat()
+        mode = path.stat().st_mode
     except OSError as error:
-        if error.errno == 40:  # ELOOP
+        if error.errno == errno.ELOOP:
             return "symlink loop"
+        if error.errno == errno.ENOENT and path.is_symlink():
+            return f"dangling symlink (its target {os.readlink(path)} does not exist)"
         return f"cannot stat: {error.strerror}"
-    return "not a regular file or directory"
+    if stat.S_ISDIR(mode):
+        return "symlink to a directory (directory symlinks are not followed)"
+    return "not a regular file (a FIFO, socket or device)"

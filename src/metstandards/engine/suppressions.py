@@ -54,8 +54,8 @@ def parse_suppressions(text: str, known_prefixes: frozenset[str]) -> list[Suppre
             for code in codes:
                 result.append(Suppression(line, column, code, form))
         for match in _NOQA.finditer(comment):
-            for code in re.split(r"[\s,]+", match.group(1).strip()):
-                code = code.upper()
+            for written in re.split(r"[\s,]+", match.group(1).strip()):
+                code = written.upper()
                 if _CODE_LIKE.match(code) and code.rstrip("0123456789") in known_prefixes:
                     result.append(Suppression(line, column, code, "noqa"))
     return result

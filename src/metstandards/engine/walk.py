@@ -3,18 +3,25 @@
 libcst's generic visitor costs about as much as parsing; this walk reads each node type's
 child-bearing dataclass fields from a table computed once per type, skips whitespace and token
 fields, and calls only the ``visit_<Type>``/``leave_<Type>`` methods that exist.
+
+Per node it does a handful of dictionary lookups keyed by the exact type (no ``isinstance``, which
+goes through ``ABCMeta`` for libcst nodes), and it never pushes a leaf (a ``Name``, a string, a
+number) that no rule visits: leaves are about half of all nodes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
 from metstandards.engine.imports import ImportTable
 
-Handler = Callable[[cst.CSTNode], object]
+if TYPE_CHECKING:
+    Handler = Callable[[cst.CSTNode], object]
 
 # Fields that hold only whitespace, punctuation or operator tokens: never walked into. Rules
 # that care about an operator read it from the parent node.
@@ -47,18 +54,42 @@ _SKIP_FIELDS = frozenset(
         "whitespace",
     }
 )
-_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
-_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+# What a value found in a field is, by its exact type.
+_OTHER, _LEAF, _BRANCH, _SEQUENCE = range(4)
+_KINDS: dict[type, int] = {tuple: _SEQUENCE, list: _SEQUENCE}
+# Child-bearing field names per node type, last field first (the walk pushes onto a stack).
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
-    names = tuple(
-        field.name
-        for field in dataclasses.fields(node_type)  # type: ignore[arg-type]
-        if field.name not in _SKIP_FIELDS and not field.name.startswith("whitespace")
-    )
-    _FIELDS[node_type] = names
-    return names
+def _may_hold_node(annotation: object) -> bool:
+    """False only for a field annotation that rules nodes out (``str``, ``bool``, a Literal)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is not None:  # Union, Optional, Sequence
+        return any(_may_hold_node(argument) for argument in typing.get_args(annotation))
+    if isinstance(annotation, type):
+        return issubclass(annotation, cst.CSTNode)
+    return True  # a forward reference, or something unforeseen: look at the values
+
+
+def _kind(value_type: type) -> int:
+    """Classify a type met in a field for the first time, and remember it."""
+    if not issubclass(value_type, cst.CSTNode):
+        kind = _OTHER
+    else:
+        names = tuple(
+            field.name
+            for field in dataclasses.fields(value_type)
+            if field.name not in _SKIP_FIELDS
+            and not field.name.startswith("whitespace")
+            and _may_hold_node(field.type)
+        )
+        _FIELDS[value_type] = names[::-1]
+        kind = _BRANCH if names else _LEAF
+    _KINDS[value_type] = kind
+    return kind
 
 
 class _Leave:
@@ -68,41 +99,84 @@ class _Leave:
         self.node = node
 
 
+class _Hooks:
+    """What happens at the nodes some rule, the import table or the scope stack wants."""
+
+    __slots__ = ("imports", "leavers", "scope_types", "scopes", "visitors", "wanted")
+
+    def __init__(
+        self,
+        visitors: Mapping[type[cst.CSTNode], Sequence[Handler]],
+        leavers: Mapping[type[cst.CSTNode], Sequence[Handler]],
+        imports: ImportTable,
+        scopes: list[cst.CSTNode],
+    ) -> None:
+        self.visitors = visitors
+        self.leavers = leavers
+        self.imports = imports
+        self.scopes = scopes
+        self.scope_types = {cst.FunctionDef, cst.ClassDef, cst.Lambda}
+        self.wanted = {*visitors, *leavers, *self.scope_types, cst.Import, cst.ImportFrom}
+
+    def enter(self, node: Any) -> bool:
+        """Run the visitors; True when the node must be left again after its children."""
+        node_type = type(node)
+        if node_type is cst.Import or node_type is cst.ImportFrom:
+            self.imports.add(node)
+        for handler in self.visitors.get(node_type, ()):
+            handler(node)
+        if node_type in self.scope_types:
+            self.scopes.append(node)
+            return True
+        return node_type in self.leavers
+
+    def leave(self, node: Any) -> None:
+        node_type = type(node)
+        for handler in self.leavers.get(node_type, ()):
+            handler(node)
+        if node_type in self.scope_types:
+            self.scopes.pop()
+
+
 def walk(
     module: cst.Module,
-    visitors: dict[type[cst.CSTNode], Sequence[Handler]],
-    leavers: dict[type[cst.CSTNode], Sequence[Handler]],
+    visitors: Mapping[type[cst.CSTNode], Sequence[Handler]],
+    leavers: Mapping[type[cst.CSTNode], Sequence[Handler]],
     imports: ImportTable,
     scopes: list[cst.CSTNode],
 ) -> None:
     """Walk ``module`` in source order, keeping ``imports`` and the ``scopes`` stack current."""
-    stack: list[cst.CSTNode | _Leave] = [module]
-    node_base = cst.CSTNode
+    hooks = _Hooks(visitors, leavers, imports, scopes)
+    wanted = hooks.wanted  # leaves are pushed only when something happens at them
+    kinds = _KINDS
+    fields_of = _FIELDS
+    stack: list[Any] = []
+    push = stack.append
+    pop = stack.pop
+    if kinds.get(type(module)) is None:
+        _kind(type(module))
+    push(module)
     while stack:
-        item = stack.pop()
-        if type(item) is _Leave:
-            node = item.node
-            for handler in leavers.get(type(node), ()):
-                handler(node)
-            if isinstance(node, _SCOPES):
-                scopes.pop()
-            continue
-        node = item  # type: ignore[assignment]
+        node = pop()
         node_type = type(node)
-        if node_type is cst.Import or node_type is cst.ImportFrom:
-            imports.add(node)  # type: ignore[arg-type]
-        for handler in visitors.get(node_type, ()):
-            handler(node)
-        if node_type in leavers or isinstance(node, _SCOPES):
-            stack.append(_Leave(node))
-            if isinstance(node, _SCOPES):
-                scopes.append(node)
-        fields = _FIELDS.get(node_type) or _child_fields(node_type)
-        children: list[cst.CSTNode] = []
-        for name in fields:
+        if node_type is _Leave:
+            hooks.leave(node.node)
+            continue
+        if node_type in wanted and hooks.enter(node):
+            push(_Leave(node))
+        for name in fields_of.get(node_type, ()):
             value = getattr(node, name)
-            if isinstance(value, node_base):
-                children.append(value)
-            elif type(value) is tuple or type(value) is list:
-                children.extend(child for child in value if isinstance(child, node_base))
-        stack.extend(reversed(children))
+            value_type = type(value)
+            kind = kinds.get(value_type)
+            if kind is None:
+                kind = _kind(value_type)
+            if kind == _BRANCH or (kind == _LEAF and value_type in wanted):
+                push(value)
+            elif kind == _SEQUENCE:
+                for child in reversed(value):
+                    child_type = type(child)
+                    kind = kinds.get(child_type)
+                    if kind is None:
+                        kind = _kind(child_type)
+                    if kind == _BRANCH or (kind == _LEAF and child_type in wanted):
+                        push(child)

@@ -44,7 +44,7 @@ def lint_project(tmp_path: Path, registry: Registry) -> LintProject:
         targets: tuple[str, ...] = (),
     ) -> LintResult:
         root = write_project(tmp_path / "project", files, pyproject)
-        config = load_config(root, registry.codes)
+        config = load_config(root, registry)
         if select is not None:
             from dataclasses import replace
 

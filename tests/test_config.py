@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from metstandards.cli import main
 from metstandards.config import ConfigError, find_root, load_config, load_profile
 from metstandards.registry import Registry
+from metstandards.rule import Role, Rule
 
 HEAD = '[project]\nname = "demo"\nversion = "0.1.0"\n\n'
 
@@ -31,7 +33,7 @@ def _write(root: Path, toml: str) -> Path:
 
 def test_without_settings_the_wg3_profile_applies(root: Path, registry: Registry) -> None:
     _write(root, "")
-    config = load_config(root, registry.codes)
+    config = load_config(root, registry)
     profile = load_profile("wg3")
     assert config.profile == "wg3"
     assert config.select == tuple(profile["select"]) == ("MS",)
@@ -46,7 +48,7 @@ def test_without_settings_the_wg3_profile_applies(root: Path, registry: Registry
 
 
 def test_without_pyproject_the_profile_applies(tmp_path: Path, registry: Registry) -> None:
-    config = load_config(tmp_path, registry.codes)
+    config = load_config(tmp_path, registry)
     assert config.source is None
     assert config.select == ("MS",)
 
@@ -68,7 +70,7 @@ def test_every_setting_is_read(root: Path, registry: Registry) -> None:
         "\n[tool.metstandards.per-file-ignores]\n"
         '"pkg/legacy/*.py" = ["MS2", "MS101"]\n',
     )
-    config = load_config(root, registry.codes)
+    config = load_config(root, registry)
     assert config.source == path
     assert config.select == ("MS1", "MS202")
     assert config.ignore == ("MS103",)
@@ -207,7 +209,7 @@ def test_mistake_names_file_line_and_key(
 ) -> None:
     path = _write(root, toml)
     with pytest.raises(ConfigError) as raised:
-        load_config(root, registry.codes)
+        load_config(root, registry)
     message = str(raised.value)
     assert re.match(rf"{re.escape(str(path))}:{line}(:\d+)?: ", message), message
     for word in words:
@@ -230,7 +232,7 @@ def test_mistake_exits_2_without_traceback(
 def test_tool_that_is_not_a_table_is_a_config_error(root: Path, registry: Registry) -> None:
     (root / "pyproject.toml").write_text('tool = 1\n[project]\nname = "demo"\n')
     with pytest.raises(ConfigError, match=r"pyproject\.toml:1: tool: must be a table"):
-        load_config(root, registry.codes)
+        load_config(root, registry)
     result = CliRunner().invoke(main, ["lint", str(root)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -239,18 +241,18 @@ def test_tool_that_is_not_a_table_is_a_config_error(root: Path, registry: Regist
 def test_toml_error_gives_line_and_column(root: Path, registry: Registry) -> None:
     path = _write(root, "[tool.metstandards]\nselect = = 1\n")
     with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:6:10: invalid TOML: "):
-        load_config(root, registry.codes)
+        load_config(root, registry)
 
 
 def test_unreadable_pyproject_is_a_config_error(root: Path, registry: Registry) -> None:
     (root / "pyproject.toml").write_bytes(b"[project]\nname = '\xff'\n")
     with pytest.raises(ConfigError, match=r"pyproject\.toml: cannot read"):
-        load_config(root, registry.codes)
+        load_config(root, registry)
 
 
 def test_other_tools_sections_are_not_checked(root: Path, registry: Registry) -> None:
     _write(root, '[tool.ruff]\nselct = 1\n[tool.metstandards]\nselect = ["MS2"]\n')
-    assert load_config(root, registry.codes).select == ("MS2",)
+    assert load_config(root, registry).select == ("MS2",)
 
 
 def test_an_absolute_cache_dir_outside_the_project_is_allowed(
@@ -258,4 +260,62 @@ def test_an_absolute_cache_dir_outside_the_project_is_allowed(
 ) -> None:
     elsewhere = tmp_path_factory.mktemp("cache")
     _write(root, f'[tool.metstandards]\ncache-dir = "{elsewhere.as_posix()}"\n')
-    assert load_config(root, registry.codes).cache_dir == elsewhere.as_posix()
+    assert load_config(root, registry).cache_dir == elsewhere.as_posix()
+
+
+class _WordsRule(Rule):
+    """Flags nothing; declares a word-list option like the secret and hyperparameter rules."""
+
+    code = "TO101"
+    name = "words-rule"
+    OPTIONS: ClassVar[dict[str, tuple[str, ...]]] = {"site-words": ("scratch", "lustre")}
+
+
+@pytest.fixture
+def words_registry(registry: Registry) -> Registry:
+    return Registry({**registry.rules, "TO101": _WordsRule}, {**registry.origins, "TO101": "tests"})
+
+
+def test_rule_options_default_when_not_set(root: Path, words_registry: Registry) -> None:
+    _write(root, "")
+    assert dict(load_config(root, words_registry).options).get("site-words") is None
+
+
+def test_rule_option_replaces_and_extend_adds(root: Path, words_registry: Registry) -> None:
+    _write(root, '[tool.metstandards.options]\nsite-words = ["work"]\n')
+    assert dict(load_config(root, words_registry).options)["site-words"] == ("work",)
+    _write(root, '[tool.metstandards.options]\nextend-site-words = ["gpfs"]\n')
+    extended = dict(load_config(root, words_registry).options)["site-words"]
+    assert extended == ("scratch", "lustre", "gpfs")
+
+
+def test_rule_option_reaches_the_rule(tmp_path: Path, words_registry: Registry) -> None:
+    from metstandards.engine.analyze import analyze
+
+    seen: list[tuple[str, ...]] = []
+
+    class Probe(_WordsRule):
+        def visit_Module(self, node: object) -> None:
+            seen.append(self.option("site-words"))
+
+    analyze(
+        "pkg/a.py", Role.PACKAGE, "pkg", b"x = 1\n", [Probe], frozenset(), {"site-words": ("p",)}
+    )
+    analyze("pkg/a.py", Role.PACKAGE, "pkg", b"x = 1\n", [Probe], frozenset())
+    assert seen == [("p",), ("scratch", "lustre")]
+
+
+def test_unknown_rule_option_names_file_line_and_key(root: Path, words_registry: Registry) -> None:
+    path = _write(root, '[tool.metstandards.options]\nsite-word = ["work"]\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(root, words_registry)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:6: [tool.metstandards.options] 'site-word'")
+    assert "did you mean 'site-words'" in message
+
+
+def test_rule_option_must_be_a_list_of_strings(root: Path, words_registry: Registry) -> None:
+    path = _write(root, "[tool.metstandards.options]\nextend-site-words = 3\n")
+    with pytest.raises(ConfigError, match=re.escape(f"{path}:6:")) as raised:
+        load_config(root, words_registry)
+    assert "must be a list of strings" in str(raised.value)

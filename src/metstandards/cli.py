@@ -100,7 +100,7 @@ def lint(
     start = Path(os.path.commonpath(absolute)) if absolute else Path.cwd()
     try:
         registry = load_registry()
-        config = load_config(find_root(start), registry.codes)
+        config = load_config(find_root(start), registry)
         overrides = {"select": _codes(select), "ignore": _codes(ignore)}
         for key, codes in overrides.items():
             for code in codes or ():

@@ -14,9 +14,12 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metstandards.data import data_dir
+
+if TYPE_CHECKING:
+    from metstandards.registry import Registry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,7 +36,10 @@ _LIST_KEYS = (
     "test-paths",
     "non-package-paths",
 )
-_KEYS = frozenset({*_LIST_KEYS, "profile", "per-file-ignores", "max-file-size-kb", "cache-dir"})
+_KEYS = frozenset(
+    {*_LIST_KEYS, "profile", "per-file-ignores", "max-file-size-kb", "cache-dir", "options"}
+)
+_EXTEND = "extend-"
 _CODE_KEYS = ("select", "ignore")
 
 
@@ -57,6 +63,8 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     max_file_size_kb: int = 2048
     cache_dir: str = ".metstandards_cache"
+    #: Rule options changed by ``[tool.metstandards.options]``: name -> effective words.
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def fingerprint(self) -> dict[str, Any]:
@@ -67,6 +75,7 @@ class Config:
             "test_paths": self.test_paths,
             "non_package_paths": self.non_package_paths,
             "max_file_size_kb": self.max_file_size_kb,
+            "options": self.options,
         }
 
 
@@ -212,6 +221,29 @@ def _per_file_ignores(
     return tuple(per_file)
 
 
+def _options(
+    reader: _Reader, user: Mapping[str, Any], known: Mapping[str, tuple[str, ...]]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``name = [...]`` replaces a rule option's default words, ``extend-name = [...]`` adds."""
+    raw = user.get("options", {})
+    if not isinstance(raw, dict):
+        raise reader.error("options", f"must be a table of option = [words], got {raw!r}")
+    replaced: dict[str, tuple[str, ...]] = {}
+    extended: dict[str, tuple[str, ...]] = {}
+    for key, value in raw.items():
+        name = key[len(_EXTEND) :] if key.startswith(_EXTEND) else key
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise reader.error(key, f"unknown rule option{hint}", within="options")
+        words = reader.strings(key, value, within="options")
+        (extended if key.startswith(_EXTEND) else replaced)[name] = words
+    return tuple(
+        (name, replaced.get(name, known[name]) + extended.get(name, ()))
+        for name in sorted({*replaced, *extended})
+    )
+
+
 def _cache_dir(reader: _Reader, user: Mapping[str, Any], root: Path) -> str:
     cache_dir = user.get("cache-dir", ".metstandards_cache")
     if not isinstance(cache_dir, str):
@@ -225,8 +257,10 @@ def _cache_dir(reader: _Reader, user: Mapping[str, Any], root: Path) -> str:
     return cache_dir
 
 
-def load_config(root: Path, known_codes: frozenset[str]) -> Config:
-    """Read ``root/pyproject.toml`` (if any) over the profile it names (default ``wg3``)."""
+def load_config(root: Path, registry: Registry) -> Config:
+    """Read ``root/pyproject.toml`` (if any) over the profile it names (default ``wg3``),
+    checking rule codes and rule options against the installed rules in ``registry``."""
+    known_codes = registry.codes
     pyproject = root / "pyproject.toml"
     user: dict[str, Any] = {}
     reader = _Reader(pyproject, "", SECTION)
@@ -276,5 +310,6 @@ def load_config(root: Path, known_codes: frozenset[str]) -> Config:
         per_file_ignores=_per_file_ignores(reader, user, known_codes),
         max_file_size_kb=max_kb,
         cache_dir=_cache_dir(reader, user, root),
+        options=_options(reader, user, registry.options),
         origins=origins,
     )

@@ -35,6 +35,15 @@ class Registry:
         return frozenset(self.rules)
 
     @property
+    def options(self) -> dict[str, tuple[str, ...]]:
+        """Every rule option name with its default (rules sharing an option share its default)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for _, rule in sorted(self.rules.items()):
+            for name, default in rule.OPTIONS.items():
+                found.setdefault(name, tuple(default))
+        return found
+
+    @property
     def prefixes(self) -> frozenset[str]:
         """The alphabetic code prefixes (``MS``...), which ``# noqa`` comments are read for."""
         return frozenset(code.rstrip("0123456789") for code in self.rules)

@@ -36,7 +36,7 @@ class Project:
                 path.write_text(content, encoding="utf-8")
 
     def config(self, **overrides: object) -> Config:
-        return replace(load_config(self.root, self.registry.codes), **overrides)
+        return replace(load_config(self.root, self.registry), **overrides)
 
     def lint(
         self,
@@ -46,7 +46,7 @@ class Project:
         **overrides: object,
     ) -> LintResult:
         registry = registry or self.registry
-        config = replace(load_config(self.root, registry.codes), **overrides)
+        config = replace(load_config(self.root, registry), **overrides)
         paths = [self.root / target for target in targets]
         return run_lint(config, registry, paths, use_cache=use_cache, workers=1)
 

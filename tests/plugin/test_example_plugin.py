@@ -171,7 +171,7 @@ for kind in ("VALID", "INVALID"):
             for relpath, source in files.items():
                 (root / relpath).parent.mkdir(parents=True, exist_ok=True)
                 (root / relpath).write_text(source)
-            config = load_config(root, registry.codes)
+            config = load_config(root, registry)
             result = run_lint(config, registry, [], use_cache=False, workers=1)
             verdicts[f"{kind}-{index}"] = [f.code for f in result.findings]
 json.dump(verdicts, sys.stdout)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -120,8 +120,12 @@ def analyze(
     data: bytes,
     rule_types: Sequence[type[Rule]],
     known_prefixes: frozenset[str],
+    options: Mapping[str, tuple[str, ...]] | None = None,
 ) -> FileResult:
-    """Run ``rule_types`` (those that apply to ``role``) over one file's bytes."""
+    """Run ``rule_types`` (those that apply to ``role``) over one file's bytes.
+
+    ``options`` are the project's rule options (``[tool.metstandards.options]``).
+    """
     too_deep = nesting_problem(data)
     if too_deep is not None:
         return not_checked(path, role, *too_deep)
@@ -134,7 +138,7 @@ def analyze(
     except RecursionError:
         return not_checked(path, role, "nesting too deep for the parser")
 
-    context = FileContext(path, role, module, package)
+    context = FileContext(path, role, module, package, options)
     rules = [rule_type(context) for rule_type in rule_types if role in rule_type.roles]
     visitors, leavers = _handlers(rules)
     result = FileResult(path, role, context.findings)

@@ -70,9 +70,8 @@ def _checking_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _init_worker(rule_types: Sequence[type[Rule]], prefixes: frozenset[str]) -> None:
-    _WORKER["rules"] = rule_types
-    _WORKER["prefixes"] = prefixes
+def _init_worker(state: dict[str, Any]) -> None:
+    _WORKER.update(state)
     gc.freeze()  # a no-op after fork; a spawned worker freezes its imports
     gc.set_threshold(_GC_YOUNG, *gc.get_threshold()[1:])
 
@@ -81,7 +80,9 @@ def _check(job: tuple[str, Role, str, bytes]) -> dict[str, Any]:
     from metstandards.engine.analyze import analyze
 
     path, role, package, data = job
-    return analyze(path, role, package, data, _WORKER["rules"], _WORKER["prefixes"]).to_json()
+    return analyze(
+        path, role, package, data, _WORKER["rules"], _WORKER["prefixes"], _WORKER["options"]
+    ).to_json()
 
 
 def _run_jobs(jobs: list[tuple[str, Role, str, bytes]], workers: int) -> list[dict[str, Any]]:
@@ -102,7 +103,7 @@ def _run_jobs(jobs: list[tuple[str, Role, str, bytes]], workers: int) -> list[di
         ProcessPoolExecutor(
             max_workers=workers,
             initializer=_init_worker,
-            initargs=(_WORKER["rules"], _WORKER["prefixes"]),
+            initargs=(dict(_WORKER),),
         ) as pool,
     ):
         done = list(pool.map(_check, [jobs[i] for i in order], chunksize=chunk))
@@ -191,6 +192,7 @@ def run_lint(
     cache = Cache(config.root / config.cache_dir, _cache_key(config, registry, rules))
     _WORKER["rules"] = tuple(rules)
     _WORKER["prefixes"] = registry.prefixes
+    _WORKER["options"] = dict(config.options)
     limit = config.max_file_size_kb * 1024
     results: dict[str, FileResult] = {}
     jobs: list[tuple[str, Role, str, bytes]] = []

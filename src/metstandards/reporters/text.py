@@ -30,9 +30,13 @@ def render(result: LintResult, color: bool) -> str:
     by_code = ", ".join(f"{code} x{count}" for code, count in sorted(counts.items()))
     total = len(result.findings)
     lines.append("")
-    lines.append(f"Found {total} finding{'s' if total != 1 else ''} in {files} checked ({by_code}).")
+    lines.append(
+        f"Found {total} finding{'s' if total != 1 else ''} in {files} checked ({by_code})."
+    )
     if result.not_checked:
         lines.append(
-            paint(f"Not checked ({len(result.not_checked)}): " + ", ".join(result.not_checked), _RED)
+            paint(
+                f"Not checked ({len(result.not_checked)}): " + ", ".join(result.not_checked), _RED
+            )
         )
     return "\n".join(lines) + "\n"

@@ -31,7 +31,7 @@ def test_a_warm_run_gives_the_same_findings(tmp_path: Path, registry: Registry) 
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n')
     (tmp_path / "pkg" / "data.py").write_text(DATA)
     (tmp_path / "pkg" / "model.py").write_text(MODEL)
-    config = load_config(tmp_path, registry.codes)
+    config = load_config(tmp_path, registry)
     cold = run_lint(config, registry, [], workers=1)
     warm = run_lint(config, registry, [], workers=1)
     assert warm.files_from_cache == 2

@@ -167,7 +167,7 @@ def test_facts_survive_the_cache(tmp_path, registry) -> None:
     from tests.conftest import write_project
 
     root = write_project(tmp_path / "p", {"pkg/train.py": TRAIN, "tests/test_t.py": "x = 1\n"})
-    config = replace(load_config(root, registry.codes), select=("MS201",))
+    config = replace(load_config(root, registry), select=("MS201",))
     cold = run_lint(config, registry, [], use_cache=True, workers=1)
     warm = run_lint(config, registry, [], use_cache=True, workers=1)
     assert warm.files_from_cache == 2

@@ -15,14 +15,19 @@ import libcst as cst
 _BUILTINS = frozenset(dir(builtins))
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
+def dotted_name(node: cst.CSTNode) -> str | None:
     """``a.b.c`` for a chain of Name/Attribute nodes, else None."""
+    # Exact type tests: ``isinstance`` against libcst's abstract node classes goes through
+    # ``ABCMeta.__instancecheck__``, and this runs for every call every rule looks at.
+    attribute = cst.Attribute
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is attribute:
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if type(node) is not cst.Name:
         return None
+    if not parts:
+        return node.value
     parts.append(node.value)
     return ".".join(reversed(parts))
 
@@ -30,13 +35,17 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
 class ImportTable:
     """Local binding name -> fully qualified dotted name, filled as the walk meets imports."""
 
-    __slots__ = ("_bound", "_package")
+    __slots__ = ("_bound", "_package", "_resolved")
 
     def __init__(self, package: str = "") -> None:
         self._bound: dict[str, str] = {}
         self._package = package
+        # Every rule resolves the same call's callee; the answers hold until the next import.
+        # Keyed by id, with the node kept alive so that its id cannot be reused meanwhile.
+        self._resolved: dict[int, tuple[cst.CSTNode, str | None]] = {}
 
     def add(self, node: cst.Import | cst.ImportFrom) -> None:
+        self._resolved.clear()
         if isinstance(node, cst.Import):
             for alias in node.names:
                 target = dotted_name(alias.name)
@@ -74,18 +83,20 @@ class ImportTable:
 
     def resolve(self, node: cst.CSTNode) -> str | None:
         """The qualified name ``node`` (a Name or Attribute chain) refers to, or None."""
-        if isinstance(node, cst.Call):
-            return None
-        name = dotted_name(node) if isinstance(node, cst.BaseExpression) else None
-        if name is None:
-            return None
-        head, dot, rest = name.partition(".")
-        bound = self._bound.get(head)
-        if bound is None:
-            if head in _BUILTINS:
-                return f"builtins.{name}"
-            return None
-        return f"{bound}{dot}{rest}"
+        known = self._resolved.get(id(node))
+        if known is not None:
+            return known[1]
+        qualified = None
+        name = dotted_name(node)
+        if name is not None:
+            head, dot, rest = name.partition(".")
+            bound = self._bound.get(head)
+            if bound is not None:
+                qualified = f"{bound}{dot}{rest}"
+            elif head in _BUILTINS:
+                qualified = f"builtins.{name}"
+        self._resolved[id(node)] = (node, qualified)
+        return qualified
 
     def binds(self, qualified_prefix: str) -> bool:
         """Whether any import brings in ``qualified_prefix`` or something inside it."""

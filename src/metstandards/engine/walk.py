@@ -55,6 +55,28 @@ _SKIP_FIELDS = frozenset(
     }
 )
 
+# Node types whose dataclass fields are not declared in source order, with the order libcst's own
+# visitor uses (their ``_visit_and_replace_children``). Fields not named here keep their place.
+_SOURCE_ORDER = {
+    "Arg": ("keyword", "value"),
+    "ClassDef": ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    "ExceptHandler": ("type", "name", "body"),
+    "ExceptStarHandler": ("type", "name", "body"),
+    "FunctionDef": ("decorators", "name", "type_parameters", "params", "returns", "body"),
+    "IfExp": ("body", "test", "orelse"),
+    "MatchCase": ("pattern", "guard", "body"),
+    "Parameters": (
+        "posonly_params",
+        "posonly_ind",
+        "params",
+        "star_arg",
+        "kwonly_params",
+        "star_kwarg",
+    ),
+    "SimpleStatementSuite": ("leading_whitespace", "body"),
+    "TypeAlias": ("name", "type_parameters", "value"),
+}
+
 # What a value found in a field is, by its exact type.
 _OTHER, _LEAF, _BRANCH, _SEQUENCE = range(4)
 _KINDS: dict[type, int] = {tuple: _SEQUENCE, list: _SEQUENCE}
@@ -74,19 +96,29 @@ def _may_hold_node(annotation: object) -> bool:
     return True  # a forward reference, or something unforeseen: look at the values
 
 
+def _source_ordered(node_type: type[cst.CSTNode], names: list[str]) -> list[str]:
+    order = _SOURCE_ORDER.get(node_type.__name__)
+    if order is None or getattr(cst, node_type.__name__, None) is not node_type:
+        return names
+    placed = [name for name in order if name in names]
+    slots = iter(placed)
+    return [next(slots) if name in placed else name for name in names]
+
+
 def _kind(value_type: type) -> int:
     """Classify a type met in a field for the first time, and remember it."""
     if not issubclass(value_type, cst.CSTNode):
         kind = _OTHER
     else:
-        names = tuple(
+        names = [
             field.name
             for field in dataclasses.fields(value_type)
             if field.name not in _SKIP_FIELDS
             and not field.name.startswith("whitespace")
             and _may_hold_node(field.type)
-        )
-        _FIELDS[value_type] = names[::-1]
+        ]
+        names = _source_ordered(value_type, names)
+        _FIELDS[value_type] = tuple(reversed(names))
         kind = _BRANCH if names else _LEAF
     _KINDS[value_type] = kind
     return kind

@@ -1,0 +1,1 @@
+"""MS4xx: configuration over constants. Hyperparameters, site paths and endpoints live in config."""

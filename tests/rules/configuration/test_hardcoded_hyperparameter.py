@@ -38,6 +38,7 @@ def _findings(lint_project, source: str, path: str = "pkg/train.py") -> list[tup
         ("batch_size", "2", True),
         ("weight_decay", "0", True),  # only dropout is "off" at zero
         ("num_layers", "0x10", True),
+        ("num_layers", "1" * 5000, True),  # beyond int()'s digit limit
         ("lr", "cfg.lr", False),
         ("lr", "base_lr * 2", False),
         ("lr", "float('1e-3')", False),
@@ -133,6 +134,14 @@ def test_a_model_that_gets_weights_in_the_same_class_is_not_flagged(lint_project
         "        self.net.load_state_dict(torch.load(path, weights_only=True))\n"
     )
     assert [line for line, _ in _findings(lint_project, source)] == [4]
+
+
+def test_loading_an_optimizer_state_does_not_excuse_its_learning_rate(lint_project) -> None:
+    source = (
+        "def resume(params, path):\n    opt = torch.optim.Adam(params, lr=1e-3)\n"
+        "    opt.load_state_dict(torch.load(path, weights_only=True))\n    return opt\n"
+    )
+    assert [line for line, _ in _findings(lint_project, source)] == [2]
 
 
 def test_a_loader_in_another_function_does_not_excuse_the_architecture(lint_project) -> None:

@@ -213,3 +213,8 @@ def test_getters_named_for_a_secret(lint_project) -> None:
         "    print(get_masked_token(), DefaultAzureCredential(), client.token_count())\n"
     )
     assert _lines(lint_project, source) == [4, 5, 6, 7]
+
+
+def test_a_sure_leak_is_not_held_back_by_a_command_line_one(lint_project) -> None:
+    source = "def f(args, token):\n    print(args, token)\n"
+    assert _lines(lint_project, source) == [2]

@@ -36,6 +36,14 @@ _NORMALISATION_LAYERS = ("BatchNorm", "InstanceNorm")
 # Module names and directories that hold configuration: literals there are the config.
 _CONFIG_MODULES = frozenset({"config.py", "settings.py", "defaults.py", "constants.py"})
 _CONFIG_DIRS = frozenset({"conf", "config", "configs"})
+# What a checkpoint fixes: the shape of the network and the dropout it was trained with. An
+# optimizer's `lr` is not fixed by `optimizer.load_state_dict(...)` in a fresh run.
+_ARCHITECTURE = frozenset(
+    {
+        "hidden_size", "hidden_dim", "num_layers", "n_layers", "num_heads", "n_heads",
+        "embed_dim", "dropout", "dropout_rate", "p",
+    }
+)  # fmt: skip
 # Methods that put checkpoint weights into a model.
 _WEIGHT_LOADERS = frozenset({"load_state_dict", "load", "load_weights"})
 # Positional hyperparameters sit among the first three arguments (see ``_positional``).
@@ -56,7 +64,9 @@ def _number(node: cst.BaseExpression) -> float | None:
         sign = -1.0 if type(node.operator) is cst.Minus else 1.0
         node = node.expression
     if type(node) is cst.Integer:
-        return sign * int(node.value.replace("_", ""), 0)
+        digits = node.value.replace("_", "")
+        # Decimals through float: `int()` refuses more than 4300 digits; 0x/0o/0b have no limit.
+        return sign * (float(digits) if digits.isdigit() else int(digits, 0))
     if type(node) is cst.Float:
         return sign * float(node.value.replace("_", ""))
     return None
@@ -146,11 +156,14 @@ class HardcodedHyperparameter(Rule):
       off: one global field, one sample per step, as in inference and per-sample evaluation),
       and the sentinel `-1` ("no limit" in Lightning's `max_steps=-1`/`max_epochs=-1`, "all"
       elsewhere); other negative numbers are flagged;
-    - the architecture of a checkpoint: a call whose result is bound to a name (`model`,
-      `self.net`) that then gets weights in the same function (for `self.` names: the same
-      class), through `.load_state_dict(...)`, `.load(...)`, `.load_weights(...)` or a
-      `load*(model, ...)` function: those values must match the weights being loaded, so they
-      are not free to tune;
+    - the architecture of a checkpoint: `hidden_size`, `hidden_dim`, `num_layers`,
+      `n_layers`, `num_heads`, `n_heads`, `embed_dim` and dropout rates in a call whose result
+      is bound to a name (`model`, `self.net`) that then gets weights in the same function
+      (for `self.` names: the same class), through `.load_state_dict(...)`, `.load(...)`,
+      `.load_weights(...)` or a `load*(model, ...)` function: those values must match the
+      weights being loaded, so they are not free to tune. Training settings are still
+      flagged there: `opt = Adam(params, lr=1e-3); opt.load_state_dict(...)` resumes, but a
+      fresh run uses the literal;
     - `momentum` of `torch.nn` `BatchNorm*`/`InstanceNorm*` layers (a running-average
       constant, not the optimizer's momentum), matplotlib's `alpha` (an opacity), test code.
 
@@ -251,8 +264,8 @@ class HardcodedHyperparameter(Rule):
         self._resolved: tuple[cst.Call | None, str | None] = (None, None)
         # What each enclosing assignment statement binds (``model``, ``self.net``), innermost last.
         self._targets: list[str | None] = []
-        # Findings in values bound to a name, kept until the module is read: a model whose
-        # weights are then loaded into it has the architecture of its checkpoint.
+        # Architecture findings in values bound to a name, kept until the module is read: a
+        # model whose weights are then loaded into it has the architecture of its checkpoint.
         self._pending: list[tuple[tuple[int, str], cst.Arg, str]] = []
         self._loaded: set[tuple[int, str]] = set()
 
@@ -366,7 +379,7 @@ class HardcodedHyperparameter(Rule):
             f"`{parameter}=cfg.{parameter}`), see `metstandards explain MS401`"
         )
         target = self._targets[-1] if self._targets else None
-        if target is None:
+        if target is None or parameter not in _ARCHITECTURE:
             self.report(arg, message)
         else:
             self._pending.append((self._binding(target), arg, message))

@@ -185,12 +185,15 @@ class Leak:
 
 @dataclass(frozen=True)
 class Binding:
+    """What an assignment bound a name to, as far as the rules care."""
+
     kind: Kind
     leak: Leak | None = None
     mapping: Whole | None = None
     text: str | None = None  # the value of a string literal: an environment variable's name
 
 
+_PLAIN = frozenset({Kind.VALUE, Kind.UNSEEN})
 _UNSEEN = Binding(Kind.UNSEEN)
 _NAMESPACE = Binding(Kind.NAMESPACE)
 _PLAIN_VALUE = Binding(Kind.VALUE)
@@ -224,8 +227,6 @@ class _Record:
         self.evaluate = evaluate
         self.value = value
 
-
-_PLAIN = frozenset({Kind.VALUE, Kind.UNSEEN})
 
 _ENV_READERS = frozenset(
     {"os.getenv", "os.environ.get", "os.environ.pop", "os.environ.setdefault", "os.getenvb"}

@@ -192,14 +192,16 @@ class SecretInLog(SecretFlow):
         if sink is None:
             return
         params = sink.params_argument()
-        for arg, leak in self.recorded(sink):
+        waiting = None
+        for arg, leak in self.recorded(sink):  # one finding per call, the surest first
             if arg is params and self.mapping(arg.value):
                 continue  # a whole environment or command line tracked as params: MS302
-            if leak.needs_secret_option():
-                self._waiting.append((arg, sink, leak))
-            else:
+            if not leak.needs_secret_option():
                 self._report(arg, sink, leak)
-            return
+                return
+            waiting = waiting or (arg, sink, leak)
+        if waiting is not None:
+            self._waiting.append(waiting)
 
     def leave_Module(self, node: cst.Module) -> None:
         if self.secret_options:

@@ -122,14 +122,14 @@ class SecretTrackedAsParam(SecretFlow):
         if not self.secret_options:
             return
         dest = self.secret_options[0][1]
-        noun = "option" if len(self.secret_options) == 1 else "options"
+        noun, pronoun = ("option", "it") if len(self.secret_options) == 1 else ("options", "them")
         for arg, call in self._waiting:
             self.report(
                 arg,
                 f"`{self.source(arg.value)}` sends every command-line option to "
                 f"`{self.source(call.func)}`, and the parser has the secret {noun} "
                 f"{self.options_text()}: it is stored with the run, for everyone who can open "
-                f"it; drop it first (`{{k: v for k, v in vars(args).items() if k != "
+                f"it; drop {pronoun} first (`{{k: v for k, v in vars(args).items() if k != "
                 f"{dest!r}}}`) or read the secret from the environment instead; see "
                 "`metstandards explain MS302`",
             )

@@ -45,7 +45,7 @@ SOURCES = {
     "no trailing newline": "def f():\n    return 1",
     "empty": "",
     "only comments": "# one\n\n# two\n",
-    "tabs and unicode": "if True:\n\tname = 'ßüé' + \"\"\"\nline\"\"\"\n\tprint(name, sep='\\t')\n",
+    "tabs and unicode": 'if True:\n\tname = \'ßüé\' + """\nline"""\n\tprint(name, sep=\'\\t\')\n',
     "parentheses": "value = ((a.b)(c))[(d)]\nz = (yield)\n",
 }
 

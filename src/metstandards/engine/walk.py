@@ -6,7 +6,9 @@ fields, and calls only the ``visit_<Type>``/``leave_<Type>`` methods that exist.
 
 Per node it does a handful of dictionary lookups keyed by the exact type (no ``isinstance``, which
 goes through ``ABCMeta`` for libcst nodes), and it never pushes a leaf (a ``Name``, a string, a
-number) that no rule visits: leaves are about half of all nodes.
+number) that no rule visits: leaves are about half of all nodes. Children come in source order,
+the order of libcst's own visitor, which for a few node types is not the order their fields are
+declared in (decorators come before a function's body, a keyword before its value).
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ def registry() -> Registry:
 
 def write_project(root: Path, files: Mapping[str, str | bytes], pyproject: str = "") -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0.1.0"\n' + pyproject)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1.0"\n' + pyproject
+    )
     for relpath, content in files.items():
         path = root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -45,5 +45,7 @@ def test_rule_is_documented(rule: type[Rule]) -> None:
     doc = inspect.cleandoc(rule.__doc__ or "")
     headings = [line[3:].strip() for line in doc.splitlines() if line.startswith("## ")]
     assert headings == list(DOC_SECTIONS), f"{rule.code} docs sections: {headings}"
-    assert rule.VALID and rule.INVALID, f"{rule.code} needs VALID and INVALID examples"
-    assert rule.name == rule.name.lower() and " " not in rule.name
+    assert rule.VALID, f"{rule.code} needs VALID examples"
+    assert rule.INVALID, f"{rule.code} needs INVALID examples"
+    assert rule.name == rule.name.lower()
+    assert " " not in rule.name

@@ -105,6 +105,20 @@ class Repeat:
     fixit: Sample = field(default_factory=Sample)
 
 
+def _busy_cpu() -> tuple[float, float] | None:
+    """(CPU seconds every process on the machine has used, those this script and its children
+    used), to tell afterwards how much other processes competed for the cores. Linux only."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(value) for value in stat.readline().split()[1:8]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = ticks
+    machine = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return machine, own.ru_utime + own.ru_stime + _children_cpu()
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -291,7 +305,10 @@ def _median(repeats: Sequence[Repeat], step: str, part: str) -> float:
 
 
 def _report(
-    packages: Sequence[Package], repeats: Sequence[Repeat], rules: list[str], load: list[float]
+    packages: Sequence[Package],
+    repeats: Sequence[Repeat],
+    rules: list[str],
+    others: tuple[float, float] | None,
 ) -> bool:
     files = sum(len(p.files) for p in packages)
     lines = sum(p.lines for p in packages)
@@ -301,9 +318,11 @@ def _report(
         f"{cores} cores; Python {platform.python_version()}; median of {len(repeats)}"
     )
     print(f"rules enabled ({len(rules)}): {', '.join(rules)}")
-    print(f"load average (1 min) before and after: {load[0]:.2f}, {load[1]:.2f}")
-    if max(load) > cores / 2:
-        print("  other processes were busy: wall times are longer than on an idle machine")
+    if others is not None:
+        used, share = others
+        print(f"other processes used {used:.0f} CPU s meanwhile, {share:.0%} of the cores' time")
+        if share > 0.1:
+            print("  wall times are longer than on an otherwise idle machine")
     print()
 
     def row(label: str, step: str, cpu: bool = True) -> None:
@@ -359,7 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     packages = _packages(_corpus(args.packages))
     _check_fixit_rules()
     cores = os.cpu_count() or 1
-    load = [os.getloadavg()[0]]
+    start = _busy_cpu()
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lint-speed-") as pycache:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = pycache
@@ -376,8 +396,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             for package in packages:
                 shutil.rmtree(package.cache_dir, ignore_errors=True)
-    load.append(os.getloadavg()[0])
-    return 0 if _report(packages, repeats, rules, load) else 1
+    end = _busy_cpu()
+    others = None
+    if start is not None and end is not None:
+        used = (end[0] - start[0]) - (end[1] - start[1])
+        others = max(used, 0.0), max(used, 0.0) / (cores * (time.perf_counter() - started))
+    return 0 if _report(packages, repeats, rules, others) else 1
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +66,8 @@ class Cache:
             if not ignore.exists():
                 ignore.write_text("# created by metstandards\n*\n", encoding="utf-8")
             payload = {"format": FORMAT, "key": self.key, "files": self.entries}
+            import tempfile  # only a run that checked something writes; a warm run does not
+
             handle, tmp = tempfile.mkstemp(dir=self.directory, prefix=".lint-", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(payload, out, separators=(",", ":"))

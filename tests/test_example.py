@@ -35,3 +35,4 @@ def test_example_findings_are_exactly_the_marked_violations() -> None:
     assert found == _marked()
     codes = {code for _, _, code in found}
     assert {"MS101", "MS102", "MS103", "MS201", "MS202", "MS203"} <= codes
+    assert {"MS301", "MS401", "MS402"} <= codes

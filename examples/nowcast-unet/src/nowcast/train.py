@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
+import mlflow
 import torch
 
 from nowcast.config import Config, load_config
@@ -28,11 +30,19 @@ def resume(model: NowcastUNet, optimizer: torch.optim.Optimizer, path: Path) -> 
     return int(state["epoch"]) + 1
 
 
+def start_tracking() -> None:
+    mlflow.set_tracking_uri("http://localhost:5000")  # violation: MS402, works on one laptop only
+    token = os.environ["MLFLOW_TRACKING_TOKEN"]
+    log.info("tracking with token %s", token)  # violation: MS301, the token lands in the job log
+
+
 def train(config: Config) -> None:
+    start_tracking()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     train_loader, valid_loader = make_loaders(config.data, config.train.batch_size)
     model = NowcastUNet(config.data.input_steps, config.data.lead_steps, config.model).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.train.lr)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=10, gamma=0.5)  # violation: MS401
     loss_fn = torch.nn.MSELoss()
     checkpoint = Path(config.train.checkpoint_dir) / "last.pt"
     first_epoch = resume(model, optimizer, checkpoint) if checkpoint.exists() else 0
@@ -50,7 +60,10 @@ def train(config: Config) -> None:
                 loss_fn(model(inputs.to(device)), targets.to(device)).item()
                 for inputs, targets in valid_loader
             ]
-        log.info("epoch %d: validation MSE %.4f", epoch, sum(losses) / max(len(losses), 1))
+        scheduler.step()
+        mean_loss = sum(losses) / max(len(losses), 1)
+        log.info("epoch %d: validation MSE %.4f", epoch, mean_loss)
+        mlflow.log_metric("val_mse", mean_loss, step=epoch)
         save_checkpoint(model, optimizer, epoch, checkpoint)
 
 

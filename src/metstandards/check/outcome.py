@@ -1,0 +1,64 @@
+"""What one part of ``metstandards check`` produced: its findings, or why it did not run.
+
+A part that did not run is never a pass: the report lists it as "not run" with the reason, and the
+exit status says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from metstandards.findings import Finding
+
+
+class Status(str, Enum):
+    """How one check ended."""
+
+    PASSED = "passed"
+    FINDINGS = "findings"
+    NOT_RUN = "not-run"
+    #: Switched off by the profile or the repository's configuration.
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one check (``lint``, ``complexity``, ``version-tag``, ``ruff``, ...)."""
+
+    check: str
+    status: Status
+    findings: tuple[Finding, ...] = ()
+    #: Why it did not run or was disabled; for a check that ran, an optional note
+    #: ("not on a tag", "412 files").
+    reason: str = ""
+    seconds: float = 0.0
+
+    @classmethod
+    def ran(
+        cls, check: str, findings: Iterable[Finding], *, seconds: float = 0.0, note: str = ""
+    ) -> Outcome:
+        found = tuple(sorted(findings))
+        return cls(check, Status.FINDINGS if found else Status.PASSED, found, note, seconds)
+
+    @classmethod
+    def not_run(cls, check: str, reason: str, *, seconds: float = 0.0) -> Outcome:
+        return cls(check, Status.NOT_RUN, (), reason, seconds)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What every check gets: the project, the files lint discovered, and its own settings."""
+
+    root: Path
+    #: Python files discovered with the project's include/exclude (POSIX, relative to root).
+    python_files: tuple[str, ...]
+    #: The subset that is package code (not tests, docs, examples): what mypy and bandit check.
+    package_files: tuple[str, ...]
+    #: This check's effective settings: the profile's section overridden by the repository.
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    #: Seconds a wrapped tool may run before it is stopped and reported as not run.
+    timeout: float = 600.0

@@ -21,6 +21,8 @@ class Status(str, Enum):
     PASSED = "passed"
     FINDINGS = "findings"
     NOT_RUN = "not-run"
+    #: Ran, but had nothing to check here (MS502 when the commit is not a tag); not a failure.
+    SKIPPED = "skipped"
     #: Switched off by the profile or the repository's configuration.
     DISABLED = "disabled"
 
@@ -43,6 +45,10 @@ class Outcome:
     ) -> Outcome:
         found = tuple(sorted(findings))
         return cls(check, Status.FINDINGS if found else Status.PASSED, found, note, seconds)
+
+    @classmethod
+    def skipped(cls, check: str, reason: str) -> Outcome:
+        return cls(check, Status.SKIPPED, (), reason)
 
     @classmethod
     def not_run(cls, check: str, reason: str, *, seconds: float = 0.0) -> Outcome:

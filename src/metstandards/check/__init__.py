@@ -1,1 +1,1 @@
-"""``metstandards check``: the lint rules, the gates (MS501, MS502) and the wrapped tools in one report."""
+"""``metstandards check``: lint rules, gates (MS501, MS502) and wrapped tools in one report."""

@@ -17,9 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
 from metstandards.config import Config
+from metstandards.engine.patterns import Patterns
 from metstandards.rule import Role
 
 
@@ -48,8 +47,8 @@ class Unreachable:
     reason: str
 
 
-def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+#: The ``.gitignore`` files in force in a directory, deepest first: (base prefix, patterns).
+_Chain = tuple[tuple[str, Patterns], ...]
 
 
 class Discovery:
@@ -57,50 +56,56 @@ class Discovery:
 
     def __init__(self, config: Config) -> None:
         self.root = config.root
-        self._include = _spec(config.include)
-        self._exclude = _spec(config.exclude)
-        self._tests = _spec(config.test_paths)
-        self._other = _spec(config.non_package_paths)
-        self._ignore_files: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._include = Patterns(config.include)
+        self._exclude = Patterns(config.exclude)
+        self._tests = Patterns(config.test_paths)
+        self._other = Patterns(config.non_package_paths)
 
     def role(self, relpath: str) -> Role:
-        if self._tests.match_file(relpath):
+        if self._tests.matches(relpath):
             return Role.TEST
-        if self._other.match_file(relpath):
+        if self._other.matches(relpath):
             return Role.OTHER
         return Role.PACKAGE
 
-    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
-        if directory not in self._ignore_files:
-            spec = None
-            try:
-                text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
-                spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
-            except OSError:
-                pass
-            self._ignore_files[directory] = spec
-        return self._ignore_files[directory]
+    def _chain(self, directory: Path, relpath: str, chain: _Chain) -> _Chain:
+        """``chain`` extended by ``directory/.gitignore`` when there is one to read."""
+        try:
+            text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return chain
+        patterns = Patterns(text.splitlines())
+        return ((relpath + "/" if relpath else "", patterns), *chain) if patterns else chain
 
-    def _ignored(self, path: Path, is_dir: bool) -> bool:
-        """Whether ``path`` is excluded by config or by a ``.gitignore`` above it in the root.
+    def _ignored(self, relpath: str, is_dir: bool, chain: _Chain) -> bool:
+        """Whether ``relpath`` is excluded by the config or by a ``.gitignore`` in ``chain``.
 
-        The deepest ``.gitignore`` with a pattern that matches decides, so a nested ``!name``
-        re-includes what a parent ignored.
+        The deepest ``.gitignore`` with a matching pattern decides, so a nested ``!name``
+        re-includes what a parent ignored. Directories above ``relpath`` are the caller's business:
+        the walk never enters an ignored one, and ``_ancestry`` checks them for explicit paths.
         """
-        rel = path.relative_to(self.root).as_posix()
-        probe = rel + "/" if is_dir else rel
-        if self._exclude.match_file(probe):
+        if self._exclude.verdict(relpath, is_dir):
             return True
-        for directory in (path.parent, *path.parent.parents):
-            spec = self._gitignore(directory)
-            if spec is not None:
-                local = path.relative_to(directory).as_posix()
-                verdict = spec.check_file(local + "/" if is_dir else local).include
-                if verdict is not None:
-                    return verdict
-            if directory == self.root:
-                break
+        for prefix, patterns in chain:
+            verdict = patterns.verdict(relpath[len(prefix) :], is_dir)
+            if verdict is not None:
+                return verdict
         return False
+
+    def _ancestry(self, target: Path) -> _Chain | None:
+        """The ``.gitignore`` chain in force for ``target``, or None when a directory on the way
+        down from the root (or the target itself) is ignored."""
+        chain = self._chain(self.root, "", ())
+        relpath = ""
+        for part in target.relative_to(self.root).parts:
+            relpath = f"{relpath}/{part}" if relpath else part
+            path = self.root / relpath
+            is_dir = path.is_dir() and not path.is_symlink()
+            if self._ignored(relpath, is_dir, chain):
+                return None
+            if is_dir:
+                chain = self._chain(path, relpath, chain)
+        return chain
 
     def _source(self, path: Path) -> SourceFile:
         rel = path.relative_to(self.root).as_posix()
@@ -129,38 +134,47 @@ class Discovery:
         if not target.is_relative_to(self.root):
             yield Unreachable(target.as_posix(), f"outside the project root {self.root}")
             return
-        if target != self.root and self._ignored(target, target.is_dir()):
+        chain = self._ancestry(target)
+        if chain is None:
             return
         if target.is_dir() and not target.is_symlink():
-            yield from self._walk(target)
+            yield from self._walk(
+                target, self._relative(target) if target != self.root else "", chain
+            )
         elif target.is_file():
             yield self._source(target)
         else:
             yield Unreachable(self._relative(target), _stat_problem(target))
 
-    def _walk(self, directory: Path) -> Iterator[SourceFile | Unreachable]:
+    def _walk(
+        self, directory: Path, relpath: str, chain: _Chain
+    ) -> Iterator[SourceFile | Unreachable]:
+        """Files below ``directory`` (``relpath`` from the root; ``chain`` already includes its
+        own ``.gitignore``), in name order."""
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
-            yield Unreachable(self._relative(directory), f"cannot list directory: {error.strerror}")
+            yield Unreachable(relpath, f"cannot list directory: {error.strerror}")
             return
+        prefix = relpath + "/" if relpath else ""
         for entry in entries:
-            path = Path(entry.path)
+            child = prefix + entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 is_file = entry.is_file(follow_symlinks=True)
             except OSError:
-                yield Unreachable(self._relative(path), _stat_problem(path))
+                yield Unreachable(child, _stat_problem(Path(entry.path)))
                 continue
-            if self._ignored(path, is_dir):
+            if self._ignored(child, is_dir, chain):
                 continue
             if is_dir:
-                yield from self._walk(path)
-            elif self._include.match_file(entry.name):
+                path = Path(entry.path)
+                yield from self._walk(path, child, self._chain(path, child, chain))
+            elif self._include.verdict(child, False):
                 if is_file:
-                    yield self._source(path)
+                    yield SourceFile(Path(entry.path), child, self.role(child))
                 else:
-                    yield Unreachable(self._relative(path), _stat_problem(path))
+                    yield Unreachable(child, _stat_problem(Path(entry.path)))
 
 
 def _stat_problem(path: Path) -> str:

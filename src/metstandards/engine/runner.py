@@ -15,11 +15,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pathspec
-
 from metstandards.config import Config
 from metstandards.engine.cache import Cache, cache_key, content_hash
 from metstandards.engine.discovery import Discovery, SourceFile
+from metstandards.engine.patterns import Patterns
 from metstandards.engine.suppressions import Suppression
 from metstandards.findings import Finding, Severity, Span
 from metstandards.registry import Registry
@@ -335,16 +334,13 @@ def _unused(
 def _apply_per_file_ignores(findings: list[Finding], config: Config) -> list[Finding]:
     if not config.per_file_ignores:
         return findings
-    specs = [
-        (pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
-        for pattern, codes in config.per_file_ignores
-    ]
+    specs = [(Patterns([pattern]), codes) for pattern, codes in config.per_file_ignores]
     return [
         f
         for f in findings
         if f.code == NOT_CHECKED
         or not any(
-            spec.match_file(f.path) and any(f.code.startswith(code) for code in codes)
+            spec.matches(f.path) and any(f.code.startswith(code) for code in codes)
             for spec, codes in specs
         )
     ]

@@ -36,8 +36,18 @@ _LIST_KEYS = (
     "test-paths",
     "non-package-paths",
 )
+#: The sections of ``metstandards check`` (profile tables, ``[tool.metstandards.<name>]`` tables).
+CHECK_SECTIONS = ("check", "complexity", "version-tag", "ruff", "mypy", "bandit", "pip-audit")
 _KEYS = frozenset(
-    {*_LIST_KEYS, "profile", "per-file-ignores", "max-file-size-kb", "cache-dir", "options"}
+    {
+        *_LIST_KEYS,
+        *CHECK_SECTIONS,
+        "profile",
+        "per-file-ignores",
+        "max-file-size-kb",
+        "cache-dir",
+        "options",
+    }
 )
 _EXTEND = "extend-"
 _CODE_KEYS = ("select", "ignore")
@@ -134,7 +144,7 @@ def _toml_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> Config
     return ConfigError(f"{path}:{line}:{column}: invalid TOML: {message}")
 
 
-class _Reader:
+class Reader:
     """Validates one ``[tool.metstandards]`` table, naming file and line in every error."""
 
     def __init__(self, path: Path, text: str, table: str) -> None:
@@ -155,6 +165,11 @@ class _Reader:
         line = line or _table_line(self.text, self.table) or 1
         return ConfigError(f"{self.path}:{line}: {where}: {message}")
 
+    def where(self, key: str) -> str:
+        """``file:line`` of ``key`` in this table, for showing where a setting came from."""
+        line = _key_line(self.text, self.table, key) or _table_line(self.text, self.table) or 1
+        return f"{self.path.name}:{line}"
+
     def strings(self, key: str, value: object, *, within: str | None = None) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise self.error(key, f"must be a list of strings, got {value!r}", within=within)
@@ -162,7 +177,7 @@ class _Reader:
 
 
 def _check_codes(
-    reader: _Reader,
+    reader: Reader,
     key: str,
     codes: Iterable[str],
     known: frozenset[str],
@@ -176,18 +191,24 @@ def _check_codes(
             raise reader.error(key, f"unknown rule code or prefix {code!r}{hint}", within=within)
 
 
-def load_profile(name: str) -> dict[str, Any]:
-    """The ``[lint]`` table of a shipped profile."""
+def profile_path(name: str) -> Path:
+    """The file of a shipped profile; an unknown name is a ConfigError listing the known ones."""
     path = data_dir("rules") / "profiles" / f"{name}.toml"
     if not path.is_file():
         available = sorted(p.stem for p in path.parent.glob("*.toml"))
         raise ConfigError(f"unknown profile {name!r}; available: {', '.join(available)}")
-    with path.open("rb") as handle:
-        lint: dict[str, Any] = tomllib.load(handle).get("lint", {})
-    return lint
+    return path
 
 
-def _read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
+def load_profile(name: str, table: str = "lint") -> dict[str, Any]:
+    """One table (``lint``, ``complexity``, ...) of a shipped profile."""
+    with profile_path(name).open("rb") as handle:
+        section: dict[str, Any] = tomllib.load(handle).get(table, {})
+    return section
+
+
+def read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text of ``path`` and its ``[tool.metstandards]`` table (ConfigError if broken)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -208,7 +229,7 @@ def _read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
 
 
 def _per_file_ignores(
-    reader: _Reader, user: Mapping[str, Any], known_codes: frozenset[str]
+    reader: Reader, user: Mapping[str, Any], known_codes: frozenset[str]
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     raw = user.get("per-file-ignores", {})
     if not isinstance(raw, dict):
@@ -222,7 +243,7 @@ def _per_file_ignores(
 
 
 def _options(
-    reader: _Reader, user: Mapping[str, Any], known: Mapping[str, tuple[str, ...]]
+    reader: Reader, user: Mapping[str, Any], known: Mapping[str, tuple[str, ...]]
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``name = [...]`` replaces a rule option's default words, ``extend-name = [...]`` adds."""
     raw = user.get("options", {})
@@ -244,7 +265,7 @@ def _options(
     )
 
 
-def _cache_dir(reader: _Reader, user: Mapping[str, Any], root: Path) -> str:
+def _cache_dir(reader: Reader, user: Mapping[str, Any], root: Path) -> str:
     cache_dir = user.get("cache-dir", ".metstandards_cache")
     if not isinstance(cache_dir, str):
         raise reader.error("cache-dir", f"must be a string, got {cache_dir!r}")
@@ -263,10 +284,10 @@ def load_config(root: Path, registry: Registry) -> Config:
     known_codes = registry.codes
     pyproject = root / "pyproject.toml"
     user: dict[str, Any] = {}
-    reader = _Reader(pyproject, "", SECTION)
+    reader = Reader(pyproject, "", SECTION)
     if pyproject.is_file():
-        text, user = _read_pyproject(pyproject)
-        reader = _Reader(pyproject, text, SECTION)
+        text, user = read_pyproject(pyproject)
+        reader = Reader(pyproject, text, SECTION)
     for key in user:
         if key not in _KEYS:
             close = difflib.get_close_matches(key, sorted(_KEYS), n=1)

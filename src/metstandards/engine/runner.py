@@ -8,7 +8,7 @@ import gc
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -171,9 +171,12 @@ def run_lint(
     *,
     use_cache: bool = True,
     workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LintResult:
-    """Check ``targets`` (all of the root when empty) and return the reportable findings."""
-    from metstandards.engine.analyze import FileResult, not_checked
+    """Check ``targets`` (all of the root when empty) and return the reportable findings.
+
+    ``progress(done, total)`` is called as files that were not in the cache get checked."""
+    from metstandards.engine.analyze import not_checked
 
     rules = registry.selected(config.select, config.ignore)
     project_rules: list[type[ProjectRule]] = [r for r in rules if issubclass(r, ProjectRule)]
@@ -192,29 +195,7 @@ def run_lint(
     _WORKER["rules"] = tuple(rules)
     _WORKER["prefixes"] = registry.prefixes
     _WORKER["options"] = dict(config.options)
-    limit = config.max_file_size_kb * 1024
-    results: dict[str, FileResult] = {}
-    jobs: list[tuple[str, Role, str, bytes]] = []
-    digests: dict[str, str] = {}
-    from_cache = 0
-    for source in files:
-        data = _read(source, limit)
-        if isinstance(data, str):
-            results[source.relpath] = not_checked(source.relpath, source.role, data)
-            continue
-        digest = content_hash(data)
-        cached = _from_cache(cache, source, digest) if use_cache else None
-        if cached is not None:
-            results[source.relpath] = cached
-            from_cache += 1
-            continue
-        digests[source.relpath] = digest
-        jobs.append((source.relpath, source.role, source.package, data))
-
-    for job, produced in zip(jobs, _run_jobs(jobs, workers or os.cpu_count() or 1), strict=True):
-        results[job[0]] = FileResult.from_json(job[0], produced)
-        if use_cache:
-            cache.put(job[0], digests[job[0]], produced)
+    results, from_cache = _check_files(files, config, cache, use_cache, workers, progress)
     for problem in unreachable:
         results[problem.relpath] = not_checked(problem.relpath, Role.PACKAGE, problem.reason)
 
@@ -237,6 +218,46 @@ def run_lint(
         not_checked_paths,
         _described(rules, reported, registry),
     )
+
+
+def _check_files(
+    files: Sequence[SourceFile],
+    config: Config,
+    cache: Cache,
+    use_cache: bool,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[str, FileResult], int]:
+    """Each file's result, from the cache where its content is unchanged; how many came from it."""
+    from metstandards.engine.analyze import FileResult, not_checked
+
+    limit = config.max_file_size_kb * 1024
+    results: dict[str, FileResult] = {}
+    jobs: list[tuple[str, Role, str, bytes]] = []
+    digests: dict[str, str] = {}
+    from_cache = 0
+    for source in files:
+        data = _read(source, limit)
+        if isinstance(data, str):
+            results[source.relpath] = not_checked(source.relpath, source.role, data)
+            continue
+        digest = content_hash(data)
+        cached = _from_cache(cache, source, digest) if use_cache else None
+        if cached is not None:
+            results[source.relpath] = cached
+            from_cache += 1
+            continue
+        digests[source.relpath] = digest
+        jobs.append((source.relpath, source.role, source.package, data))
+
+    produced_all = _run_jobs(jobs, workers or os.cpu_count() or 1)
+    for done, (job, produced) in enumerate(zip(jobs, produced_all, strict=True), start=1):
+        if progress is not None:
+            progress(done, len(jobs))
+        results[job[0]] = FileResult.from_json(job[0], produced)
+        if use_cache:
+            cache.put(job[0], digests[job[0]], produced)
+    return results, from_cache
 
 
 def _decide(

@@ -1,0 +1,78 @@
+"""What ``metstandards check`` reports: the lint report's fields, every check's outcome, what the
+baseline hid, and the summary table by WG3 standard."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from metstandards.check.baseline import BaselineUse
+from metstandards.check.outcome import Outcome, Status
+from metstandards.engine.runner import LintResult
+from metstandards.findings import Finding, Severity
+
+#: The WG3 standards, each with the check that enforces it and the codes that belong to it.
+STANDARDS: Sequence[tuple[str, str, str]] = (
+    ("Files checkable, suppressions used", "lint", "MS0"),
+    ("Seeded randomness", "lint", "MS1"),
+    ("Model artifacts round-trip", "lint", "MS2"),
+    ("No secrets in logs", "lint", "MS3"),
+    ("Configuration over constants", "lint", "MS4"),
+    ("Bounded complexity", "complexity", "MS501"),
+    ("Release tag matches version", "version-tag", "MS502"),
+    ("Lint (ruff)", "ruff", "ruff:"),
+    ("Types (mypy)", "mypy", "mypy:"),
+    ("Security (bandit)", "bandit", "bandit:"),
+    ("Dependencies (pip-audit)", "pip-audit", "pip-audit:"),
+)
+
+
+@dataclass
+class CheckReport(LintResult):
+    """A lint report plus the outcome of every check; ``findings`` are all checks' findings."""
+
+    outcomes: tuple[Outcome, ...] = ()
+    baseline: BaselineUse | None = None
+
+    @property
+    def not_run(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status is Status.NOT_RUN)
+
+    @property
+    def failed(self) -> bool:
+        """Whether an error-severity finding remains; warnings are shown but do not fail."""
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def exit_status(self) -> int:
+        if self.failed:
+            return 1
+        return 3 if self.not_run else 0
+
+
+@dataclass(frozen=True)
+class StandardRow:
+    """One line of the summary table."""
+
+    standard: str
+    check: str
+    status: Status
+    findings: int = 0
+    note: str = ""
+
+
+def summary(report: CheckReport) -> list[StandardRow]:
+    """One row per standard: passed, its number of findings, not run (why), or disabled."""
+    by_check = {o.check: o for o in report.outcomes}
+    rows = []
+    for standard, check, prefix in STANDARDS:
+        outcome = by_check.get(check)
+        if outcome is None:
+            continue
+        found: list[Finding] = [f for f in report.findings if f.code.startswith(prefix)]
+        if outcome.status in (Status.NOT_RUN, Status.DISABLED, Status.SKIPPED):
+            rows.append(StandardRow(standard, check, outcome.status, note=outcome.reason))
+        else:
+            status = Status.FINDINGS if found else Status.PASSED
+            rows.append(StandardRow(standard, check, status, len(found), outcome.reason))
+    return rows

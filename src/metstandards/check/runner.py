@@ -1,0 +1,160 @@
+"""Run every part of ``metstandards check`` and gather one report.
+
+Each part is isolated: a part that fails in an unexpected way is reported as not run with the
+reason, and the run goes on with the rest. Nothing here imports or executes the checked code.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from metstandards.check.baseline import Baseline, BaselineUse, apply
+from metstandards.check.outcome import CheckContext, Outcome, Status
+from metstandards.check.report import CheckReport
+from metstandards.check.settings import CHECKS, CheckSettings
+from metstandards.config import Config
+from metstandards.engine.discovery import Discovery, SourceFile
+from metstandards.engine.runner import LintResult, run_lint
+from metstandards.findings import Finding
+from metstandards.registry import Registry
+from metstandards.rule import Role
+
+#: Called when a check starts (name, index, total) and when it ends (its outcome).
+Started = Callable[[str, int, int], None]
+Finished = Callable[[Outcome], None]
+FilesDone = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What one ``check`` run was asked for."""
+
+    config: Config
+    registry: Registry
+    settings: CheckSettings
+    tag: str | None = None
+    environ: Mapping[str, str] | None = None
+    baseline: Baseline | None = None
+    baseline_path: str = ""
+    skip: frozenset[str] = frozenset()
+    use_cache: bool = True
+    workers: int | None = None
+
+
+def _context(
+    request: CheckRequest, files: list[SourceFile], settings: Mapping[str, Any]
+) -> CheckContext:
+    return CheckContext(
+        root=request.config.root,
+        python_files=tuple(f.relpath for f in files),
+        package_files=tuple(f.relpath for f in files if f.role is Role.PACKAGE),
+        settings=settings,
+        timeout=float(request.settings.table("check")["timeout-s"]),
+    )
+
+
+def _lint(request: CheckRequest, files_done: FilesDone | None) -> tuple[Outcome, LintResult]:
+    result = run_lint(
+        request.config,
+        request.registry,
+        [],
+        use_cache=request.use_cache,
+        workers=request.workers,
+        progress=files_done,
+    )
+    return Outcome.ran("lint", result.findings, note=f"{result.files_checked} files"), result
+
+
+def _complexity(request: CheckRequest, context: CheckContext) -> Outcome:
+    from metstandards.gates.complexity import check_complexity
+
+    recorded = request.baseline.complexity if request.baseline is not None else None
+    return check_complexity(context, recorded)
+
+
+def _version_tag(request: CheckRequest, context: CheckContext) -> Outcome:
+    from metstandards.gates.version_tag import check_version_tag, current_tag, find_tag
+
+    environ = os.environ if request.environ is None else request.environ
+    return check_version_tag(context, find_tag(request.tag, environ) or current_tag(context.root))
+
+
+def _tool(name: str) -> Callable[[CheckRequest, CheckContext], Outcome]:
+    def run(request: CheckRequest, context: CheckContext) -> Outcome:
+        module = import_module(f"metstandards.tools.{name.replace('-', '_')}")
+        run_tool: Callable[[CheckContext], Outcome] = module.run
+        return run_tool(context)
+
+    return run
+
+
+_PARTS: Mapping[str, Callable[[CheckRequest, CheckContext], Outcome]] = {
+    "complexity": _complexity,
+    "version-tag": _version_tag,
+    **{name: _tool(name) for name in ("ruff", "mypy", "bandit", "pip-audit")},
+}
+
+
+def run_check(
+    request: CheckRequest,
+    *,
+    started: Started | None = None,
+    finished: Finished | None = None,
+    files_done: FilesDone | None = None,
+) -> CheckReport:
+    """Every enabled check in order, then the baseline, into one report."""
+    enabled = [name for name in CHECKS if name in request.settings.checks]
+    to_run = [name for name in enabled if name not in request.skip]
+    files, _ = Discovery(request.config).files([request.config.root])
+    outcomes: list[Outcome] = []
+    lint: LintResult | None = None
+    for name in CHECKS:
+        if name not in to_run:
+            why = "skipped with --skip" if name in enabled else "not in [check] checks"
+            outcomes.append(Outcome(name, Status.DISABLED, reason=why))
+            continue
+        if started is not None:
+            started(name, to_run.index(name) + 1, len(to_run))
+        began = time.perf_counter()
+        try:
+            if name == "lint":
+                outcome, lint = _lint(request, files_done)
+            else:
+                context = _context(request, files, request.settings.table(name))
+                outcome = _PARTS[name](request, context)
+        except Exception as error:  # one broken part must not hide the others' results
+            outcome = Outcome.not_run(name, f"crashed: {type(error).__name__}: {error}")
+        outcome = Outcome(
+            outcome.check,
+            outcome.status,
+            outcome.findings,
+            outcome.reason,
+            time.perf_counter() - began,
+        )
+        outcomes.append(outcome)
+        if finished is not None:
+            finished(outcome)
+    return _report(request, outcomes, lint)
+
+
+def _report(request: CheckRequest, outcomes: list[Outcome], lint: LintResult | None) -> CheckReport:
+    findings: list[Finding] = sorted(f for o in outcomes for f in o.findings)
+    use: BaselineUse | None = None
+    if request.baseline is not None:
+        findings, use = apply(
+            request.baseline, request.config.root, findings, request.baseline_path
+        )
+    return CheckReport(
+        findings=findings,
+        files_checked=lint.files_checked if lint else 0,
+        files_from_cache=lint.files_from_cache if lint else 0,
+        not_checked=lint.not_checked if lint else [],
+        rules=lint.rules if lint else [],
+        outcomes=tuple(outcomes),
+        baseline=use,
+    )

@@ -1,0 +1,140 @@
+"""The settings of ``metstandards check``: each profile table, overridden key by key by the
+repository's ``[tool.metstandards.<table>]``, with where every value came from.
+
+The profile is the schema: a key the profile does not have is unknown, and an override must have
+the type of the profile's value. Errors name the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from metstandards.config import (
+    CHECK_SECTIONS,
+    SECTION,
+    ConfigError,
+    Reader,
+    profile_path,
+    read_pyproject,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+#: The parts of ``check``, in the order they run.
+CHECKS = ("lint", "complexity", "version-tag", "ruff", "mypy", "bandit", "pip-audit")
+_RANKS = ("A", "B", "C", "D", "E", "F")
+_LEVELS = ("low", "medium", "high")
+_SEVERITIES = ("error", "warning")
+_CHOICES: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("complexity", "max-absolute"): _RANKS,
+    ("complexity", "max-modules"): _RANKS,
+    ("complexity", "max-average"): _RANKS,
+    ("complexity", "min-maintainability"): ("A", "B", "C"),
+    ("ruff", "severity"): _SEVERITIES,
+    ("mypy", "severity"): _SEVERITIES,
+    ("bandit", "severity-level"): _LEVELS,
+    ("bandit", "confidence-level"): _LEVELS,
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    #: ``profile wg3`` or ``pyproject.toml:12``.
+    origin: str
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Every check table's effective settings."""
+
+    tables: Mapping[str, Mapping[str, Setting]]
+
+    def table(self, name: str) -> dict[str, Any]:
+        """The values of one table (``complexity``, ``ruff``, ...)."""
+        return {key: setting.value for key, setting in self.tables[name].items()}
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        return tuple(self.tables["check"]["checks"].value)
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, list):
+        return "a list of strings"
+    return "a string"
+
+
+def _valid(default: object, value: object) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return type(value) is type(default)
+
+
+def _check_value(reader: Reader, table: str, key: str, value: Any) -> None:
+    choices = _CHOICES.get((table, key))
+    if choices is not None and value not in choices:
+        raise reader.error(key, f"must be one of {', '.join(choices)}, got {value!r}")
+    if (table, key) == ("check", "checks"):
+        for name in value:
+            if name not in CHECKS:
+                close = difflib.get_close_matches(name, CHECKS, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise reader.error(key, f"unknown check {name!r}{hint}; known: {', '.join(CHECKS)}")
+    if (table, key) == ("check", "timeout-s") and value <= 0:
+        raise reader.error(key, f"must be a positive number of seconds, got {value!r}")
+
+
+def load_check_settings(
+    profile: str, pyproject: Path, text: str, user: Mapping[str, Any]
+) -> CheckSettings:
+    """``user`` is the repository's ``[tool.metstandards]`` table, read from ``pyproject``."""
+    with profile_path(profile).open("rb") as handle:
+        shipped = tomllib.load(handle)
+    tables: dict[str, dict[str, Setting]] = {}
+    for table in CHECK_SECTIONS:
+        defaults: dict[str, Any] = shipped.get(table, {})
+        reader = Reader(pyproject, text, f"{SECTION}.{table}")
+        overrides = user.get(table, {})
+        if not isinstance(overrides, dict):
+            raise Reader(pyproject, text, SECTION).error(
+                table, f"must be a table of settings, got {overrides!r}"
+            )
+        effective = {key: Setting(value, f"profile {profile}") for key, value in defaults.items()}
+        for key, value in overrides.items():
+            if key not in defaults:
+                close = difflib.get_close_matches(key, sorted(defaults), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                known = ", ".join(sorted(defaults))
+                raise reader.error(key, f"unknown setting{hint}; known: {known}")
+            if not _valid(defaults[key], value):
+                expected = _type_name(defaults[key])
+                raise reader.error(key, f"must be {expected}, got {value!r}")
+            _check_value(reader, table, key, value)
+            effective[key] = Setting(value, reader.where(key))
+        tables[table] = effective
+    return CheckSettings(tables)
+
+
+def check_settings_for(root: Path) -> tuple[str, CheckSettings]:
+    """The profile name and check settings of the project at ``root``."""
+    pyproject = root / "pyproject.toml"
+    text, user = read_pyproject(pyproject) if pyproject.is_file() else ("", {})
+    profile = user.get("profile", "wg3")
+    if not isinstance(profile, str):
+        raise ConfigError(f"{pyproject}: [tool.metstandards] profile: must be a string")
+    return profile, load_check_settings(profile, pyproject, text, user)

@@ -81,8 +81,10 @@ def test_every_setting_is_read(root: Path, registry: Registry) -> None:
     assert config.per_file_ignores == (("pkg/legacy/*.py", ("MS2", "MS101")),)
     assert config.max_file_size_kb == 64
     assert config.cache_dir == ".cache/metstandards"
-    assert config.origins["select"] == str(path)
-    assert config.origins["test-paths"] == str(path)
+    # HEAD is four lines, so [tool.metstandards] is line 5 and `select` line 7.
+    assert config.origins["select"] == "pyproject.toml:7"
+    assert config.origins["test-paths"] == "pyproject.toml:12"
+    assert config.origins["per-file-ignores"] == "pyproject.toml:17"
 
 
 def test_root_is_the_nearest_directory_with_a_pyproject(root: Path) -> None:

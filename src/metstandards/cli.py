@@ -9,11 +9,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from metstandards import __version__
+
+if TYPE_CHECKING:
+    from metstandards.check.settings import CheckSettings
+    from metstandards.config import Config
+    from metstandards.engine.runner import LintResult
+    from metstandards.registry import Registry
 
 EXIT_CODES = """\b
 Exit status:
@@ -45,13 +51,62 @@ def main() -> None:
     """
 
 
+def _load(start: Path, select: str | None, ignore: str | None) -> tuple[Config, Registry]:
+    """The project's config (with --select/--ignore applied) and the installed rules."""
+    import difflib
+    from dataclasses import replace
+
+    from metstandards.config import ConfigError, find_root, load_config
+    from metstandards.registry import RegistryError, load_registry
+
+    try:
+        registry = load_registry()
+        config = load_config(find_root(start), registry)
+        overrides = {"select": _codes(select), "ignore": _codes(ignore)}
+        for key, codes in overrides.items():
+            for code in codes or ():
+                if not any(known.startswith(code) for known in registry.codes):
+                    close = difflib.get_close_matches(code, sorted(registry.codes), n=1)
+                    hint = f" (did you mean {close[0]}?)" if close else ""
+                    raise ConfigError(f"--{key}: unknown rule code or prefix {code!r}{hint}")
+        config = replace(
+            config,
+            select=overrides["select"] or config.select,
+            ignore=overrides["ignore"] if overrides["ignore"] is not None else config.ignore,
+        )
+    except (ConfigError, RegistryError) as error:
+        _fail(str(error))
+    return config, registry
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror}")
+
+
+def _emit(
+    result: LintResult, output_format: str, output_file: Path | None, color: bool | None
+) -> None:
+    """Print the report (or write it to ``output_file``), coloured only as text on a terminal."""
+    from metstandards.reporters import reporter
+
+    use_color = sys.stdout.isatty() and output_file is None if color is None else color
+    report = reporter(output_format)(result, use_color and output_format == "text")
+    if output_file is not None:
+        _write(output_file, report)
+    else:
+        click.echo(report, nl=False, color=use_color)
+
+
 @main.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "-f",
     "output_format",
-    type=click.Choice(["text", "json", "sarif", "github"]),
+    type=click.Choice(["text", "json", "sarif", "github", "markdown", "junit"]),
     default="text",
     show_default=True,
     help="Output format. `github` prints workflow-command annotations.",
@@ -86,51 +141,20 @@ def lint(
     directory with a pyproject.toml above them; project-level rules (MS102, MS201) always read
     the whole project but report only in PATHS, which is what a pre-commit hook wants.
     """
-    import difflib
-
-    from metstandards.config import ConfigError, find_root, load_config
     from metstandards.engine.runner import run_lint
-    from metstandards.registry import RegistryError, load_registry
-    from metstandards.reporters import reporter
 
     for path in paths:
         if not os.path.lexists(path):
             _fail(f"no such file or directory: {path}")
     absolute = [Path(os.path.abspath(p)) for p in paths]
     start = Path(os.path.commonpath(absolute)) if absolute else Path.cwd()
-    try:
-        registry = load_registry()
-        config = load_config(find_root(start), registry)
-        overrides = {"select": _codes(select), "ignore": _codes(ignore)}
-        for key, codes in overrides.items():
-            for code in codes or ():
-                if not any(known.startswith(code) for known in registry.codes):
-                    close = difflib.get_close_matches(code, sorted(registry.codes), n=1)
-                    hint = f" (did you mean {close[0]}?)" if close else ""
-                    raise ConfigError(f"--{key}: unknown rule code or prefix {code!r}{hint}")
-        from dataclasses import replace
-
-        config = replace(
-            config,
-            select=overrides["select"] or config.select,
-            ignore=overrides["ignore"] if overrides["ignore"] is not None else config.ignore,
-        )
-    except (ConfigError, RegistryError) as error:
-        _fail(str(error))
+    config, registry = _load(start, select, ignore)
     outside = [str(p) for p in absolute if not p.is_relative_to(config.root)]
     if outside:
         _fail(f"paths outside the project root {config.root}: {', '.join(outside)}")
 
     result = run_lint(config, registry, absolute, use_cache=not no_cache, workers=jobs)
-    use_color = sys.stdout.isatty() and output_file is None if color is None else color
-    report = reporter(output_format)(result, use_color and output_format == "text")
-    if output_file is not None:
-        try:
-            output_file.write_text(report, encoding="utf-8")
-        except OSError as error:
-            _fail(f"cannot write {output_file}: {error.strerror}")
-    else:
-        click.echo(report, nl=False, color=use_color)
+    _emit(result, output_format, output_file, color)
     raise SystemExit(1 if result.findings else 0)
 
 
@@ -191,3 +215,214 @@ def explain(code: str) -> None:
         _fail(f"unknown rule code {code!r}{hint}; `metstandards rules` lists them")
     doc = inspect.cleandoc(rule.__doc__ or "")
     click.echo(f"# {rule.code} {rule.name} ({rule.severity.value})\n\n{doc}")
+
+
+CHECK_EXIT_CODES = """\b
+Exit status:
+  0  every check ran and none reported an error (warnings may be shown)
+  1  error findings (those a baseline records are not counted)
+  2  usage or configuration error
+  3  no error findings, but a check did not run (a tool is missing, crashed,
+     timed out or could not reach its service): never counted as a pass"""
+
+
+def _check_setup(project: Path | None) -> tuple[Config, Registry, CheckSettings]:
+    from metstandards.check.settings import check_settings_for
+    from metstandards.config import ConfigError
+
+    start = Path(os.path.abspath(project or Path.cwd()))
+    if not start.is_dir():
+        _fail(f"no such directory: {project}")
+    config, registry = _load(start, None, None)
+    try:
+        _, settings = check_settings_for(config.root)
+    except ConfigError as error:
+        _fail(str(error))
+    return config, registry, settings
+
+
+def _baseline_path(config: Config, settings: CheckSettings, explicit: Path | None) -> Path:
+    if explicit is not None:
+        return Path(os.path.abspath(explicit))
+    return config.root / str(settings.table("check")["baseline"])
+
+
+def _report_targets(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    from metstandards.reporters import FORMATS
+
+    targets = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not path or name not in FORMATS:
+            _fail(
+                f"--report {value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}"
+            )
+        targets.append((name, Path(path)))
+    return targets
+
+
+@main.command(epilog=CHECK_EXIT_CODES)
+@click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github", "markdown", "junit"]),
+    default="text",
+    show_default=True,
+    help="Output format on stdout (or in --output-file).",
+)
+@click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write the report as FORMAT to PATH; repeatable "
+    "(e.g. --report sarif=check.sarif --report junit=check.xml).",
+)
+@click.option(
+    "--tag",
+    help="The release tag for MS502 [default: GITHUB_REF=refs/tags/..., CI_COMMIT_TAG, "
+    "else a tag on HEAD].",
+)
+@click.option(
+    "--skip",
+    multiple=True,
+    type=click.Choice(["lint", "complexity", "version-tag", "ruff", "mypy", "bandit", "pip-audit"]),
+    help="Leave out a check for this run (repeatable); it is listed as disabled.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Baseline file [default: [check] baseline, used when it exists].",
+)
+@click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline.")
+@click.option(
+    "--show-config",
+    is_flag=True,
+    help="Print the effective settings and where each came from, then exit.",
+)
+@click.option("--no-cache", is_flag=True, help="Lint every file again, ignoring the cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Lint worker processes.")
+@click.option("--color/--no-color", default=None, help="Colour text output [default: terminal].")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show which check runs on stderr [default: when stderr is a terminal].",
+)
+def check(
+    project: Path | None,
+    output_format: str,
+    output_file: Path | None,
+    reports: tuple[str, ...],
+    tag: str | None,
+    skip: tuple[str, ...],
+    baseline_file: Path | None,
+    no_baseline: bool,
+    show_config: bool,
+    no_cache: bool,
+    jobs: int | None,
+    color: bool | None,
+    progress: bool | None,
+) -> None:
+    """Check a whole project against the WG3 standard, in one report.
+
+    Runs, as `[check] checks` of the profile lists: the metstandards lint rules, the complexity
+    gate (MS501), the release-tag check (MS502), and the real ruff, mypy, bandit and pip-audit
+    with the org's settings. PROJECT is a directory in the project (default: the current one).
+    A check that cannot run is reported as not run, with the reason, and never as passed.
+    """
+    from metstandards.check.baseline import BaselineError, load
+    from metstandards.check.progress import Progress
+    from metstandards.check.runner import CheckRequest, run_check
+    from metstandards.check.show_config import render_config
+
+    config, registry, settings = _check_setup(project)
+    if show_config:
+        click.echo(render_config(config, settings), nl=False)
+        return
+    extra = _report_targets(reports)
+    baseline_path = _baseline_path(config, settings, baseline_file)
+    baseline = None
+    if not no_baseline and (baseline_file is not None or baseline_path.is_file()):
+        try:
+            baseline = load(baseline_path)
+        except BaselineError as error:
+            _fail(str(error))
+    show = Progress(sys.stderr.isatty() if progress is None else progress)
+    request = CheckRequest(
+        config,
+        registry,
+        settings,
+        tag=tag,
+        baseline=baseline,
+        baseline_path=os.path.relpath(baseline_path, config.root),
+        skip=frozenset(skip),
+        use_cache=not no_cache,
+        workers=jobs,
+    )
+    report = run_check(
+        request, started=show.started, finished=show.finished, files_done=show.files_done
+    )
+    for name, path in extra:
+        from metstandards.reporters import reporter
+
+        _write(path, reporter(name)(report, False))
+    _emit(report, output_format, output_file, color)
+    raise SystemExit(report.exit_status)
+
+
+@main.command(name="baseline")
+@click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write it [default: [check] baseline].",
+)
+@click.option(
+    "--skip",
+    multiple=True,
+    type=click.Choice(["lint", "complexity", "ruff", "mypy", "bandit", "pip-audit"]),
+    help="Leave out a check (repeatable).",
+)
+@click.option("--progress/--no-progress", default=None, help="Show progress on stderr.")
+def baseline_command(
+    project: Path | None, output_file: Path | None, skip: tuple[str, ...], progress: bool | None
+) -> None:
+    """Record today's findings, so that `check` fails only on new ones.
+
+    For adopting the standard on a legacy repository: commit the file, and `check` then hides
+    the recorded findings, fails on new ones, lets no recorded block get more complex (MS501),
+    and lists entries that no longer match so the record can shrink. Files that could not be
+    checked (MS000) and the release-tag check (MS502) are never recorded.
+    """
+    import json
+
+    from metstandards.check.baseline import record
+    from metstandards.check.progress import Progress
+    from metstandards.check.runner import CheckRequest, complexity_snapshot, run_check
+
+    config, registry, settings = _check_setup(project)
+    path = _baseline_path(config, settings, output_file)
+    show = Progress(sys.stderr.isatty() if progress is None else progress)
+    request = CheckRequest(config, registry, settings, skip=frozenset({*skip, "version-tag"}))
+    report = run_check(
+        request, started=show.started, finished=show.finished, files_done=show.files_done
+    )
+    snapshot = complexity_snapshot(request) if "complexity" not in skip else {}
+    document = record(config.root, report.findings, snapshot)
+    _write(path, json.dumps(document, indent=2) + "\n")
+    blocks = sum(len(blocks) for blocks in snapshot.values())
+    click.echo(
+        f"Recorded {len(document['findings'])} finding entries and the complexity of "
+        f"{blocks} blocks in {os.path.relpath(path)}."
+    )
+    for outcome in report.not_run:
+        click.echo(
+            f"warning: {outcome.check} did not run ({outcome.reason}); its findings are not "
+            "recorded and will fail `check` once it runs.",
+            err=True,
+        )

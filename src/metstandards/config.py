@@ -107,7 +107,7 @@ def _header(line: str) -> str | None:
     return re.sub(r"\s*\.\s*", ".", found.group(1).replace('"', "").replace("'", ""))
 
 
-def _key_line(text: str, table: str, key: str) -> int | None:
+def key_line(text: str, table: str, key: str) -> int | None:
     """The line (1-based) where ``key`` is set inside ``[table]`` ("" = top level), or None."""
     current = ""
     key_pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*[=.]""")
@@ -120,7 +120,7 @@ def _key_line(text: str, table: str, key: str) -> int | None:
     return None
 
 
-def _table_line(text: str, table: str) -> int | None:
+def table_line(text: str, table: str) -> int | None:
     """The line (1-based) of the ``[table]`` header, or None."""
     for number, line in enumerate(text.splitlines(), start=1):
         if _header(line) == table:
@@ -155,19 +155,24 @@ class Reader:
     def error(self, key: str, message: str, *, within: str | None = None) -> ConfigError:
         """An error about ``key``; ``within`` is a sub-table key (``per-file-ignores``)."""
         if within is None:
-            line = _key_line(self.text, self.table, key)
+            line = key_line(self.text, self.table, key)
             where = f"[{self.table}] {key}"
         else:
-            line = _key_line(self.text, f"{self.table}.{within}", key) or _key_line(
+            line = key_line(self.text, f"{self.table}.{within}", key) or key_line(
                 self.text, self.table, within
             )
             where = f"[{self.table}.{within}] {key!r}"
-        line = line or _table_line(self.text, self.table) or 1
+        line = line or table_line(self.text, self.table) or 1
         return ConfigError(f"{self.path}:{line}: {where}: {message}")
 
     def where(self, key: str) -> str:
         """``file:line`` of ``key`` in this table, for showing where a setting came from."""
-        line = _key_line(self.text, self.table, key) or _table_line(self.text, self.table) or 1
+        line = (
+            key_line(self.text, self.table, key)
+            or table_line(self.text, f"{self.table}.{key}")
+            or table_line(self.text, self.table)
+            or 1
+        )
         return f"{self.path.name}:{line}"
 
     def strings(self, key: str, value: object, *, within: str | None = None) -> tuple[str, ...]:
@@ -219,11 +224,11 @@ def read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
         raise _toml_error(path, text, error) from None
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
-        line = _key_line(text, "", "tool") or 1
+        line = key_line(text, "", "tool") or 1
         raise ConfigError(f"{path}:{line}: tool: must be a table, got {tool!r}")
     section = tool.get("metstandards", {})
     if not isinstance(section, dict):
-        line = _key_line(text, "tool", "metstandards") or _key_line(text, "", "tool") or 1
+        line = key_line(text, "tool", "metstandards") or key_line(text, "", "tool") or 1
         raise ConfigError(f"{path}:{line}: [tool] metstandards: must be a table, got {section!r}")
     return text, section
 
@@ -307,7 +312,7 @@ def load_config(root: Path, registry: Registry) -> Config:
     for key in _LIST_KEYS:
         if key in user:
             settings[key] = reader.strings(key, user[key])
-            origins[key] = str(pyproject)
+            origins[key] = reader.where(key)
         else:
             settings[key] = tuple(profile.get(key, ()))
             origins[key] = f"profile {profile_name}"
@@ -318,6 +323,9 @@ def load_config(root: Path, registry: Registry) -> Config:
     if not isinstance(max_kb, int) or isinstance(max_kb, bool) or max_kb <= 0:
         raise reader.error("max-file-size-kb", f"must be a positive integer, got {max_kb!r}")
 
+    for key in ("profile", "max-file-size-kb", "cache-dir", "per-file-ignores", "options"):
+        default = f"profile {profile_name}" if key == "max-file-size-kb" else "default"
+        origins[key] = reader.where(key) if key in user else default
     return Config(
         root=root,
         source=pyproject if pyproject.is_file() else None,

@@ -152,4 +152,3 @@ def apply(
         if count > 0
     )
     return kept, BaselineUse(name, suppressed, stale)
-

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from metstandards.check.baseline import Baseline, BaselineUse, apply
+from metstandards.check.baseline import Baseline, BaselineUse, Snapshot, apply
 from metstandards.check.outcome import CheckContext, Outcome, Status
 from metstandards.check.report import CheckReport
 from metstandards.check.settings import CHECKS, CheckSettings
@@ -158,3 +158,11 @@ def _report(request: CheckRequest, outcomes: list[Outcome], lint: LintResult | N
         outcomes=tuple(outcomes),
         baseline=use,
     )
+
+
+def complexity_snapshot(request: CheckRequest) -> Snapshot:
+    """Today's complexity of every measured block, for ``metstandards baseline``."""
+    from metstandards.gates.complexity import snapshot
+
+    files, _ = Discovery(request.config).files([request.config.root])
+    return snapshot(_context(request, files, request.settings.table("complexity")))

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from metstandards.engine.runner import LintResult
 
 Reporter = Callable[["LintResult", bool], str]
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
 
 
 def reporter(name: str) -> Reporter:

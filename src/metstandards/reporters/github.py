@@ -50,4 +50,13 @@ def annotation(finding: Finding) -> str:
 
 
 def render(result: LintResult, color: bool) -> str:
-    return "".join(annotation(finding) + "\n" for finding in result.findings)
+    from metstandards.check.report import CheckReport
+
+    lines = [annotation(finding) for finding in result.findings]
+    if isinstance(result, CheckReport):
+        # Not tied to a file: an annotation without `file` shows on the run's summary page.
+        lines += [
+            f"::error title={escape_property(f'{o.check} did not run')}::{escape_data(o.reason)}"
+            for o in result.not_run
+        ]
+    return "".join(line + "\n" for line in lines)

@@ -11,12 +11,60 @@ from typing import TYPE_CHECKING, Any
 from metstandards import __version__
 
 if TYPE_CHECKING:
+    from metstandards.check.report import CheckReport
     from metstandards.engine.runner import LintResult
 
 SCHEMA_VERSION = 1
 
 
 def document(result: LintResult) -> dict[str, Any]:
+    from metstandards.check.report import CheckReport
+
+    lint = _lint_document(result)
+    if isinstance(result, CheckReport):
+        lint.update(_check_fields(result))
+    return lint
+
+
+def _check_fields(report: CheckReport) -> dict[str, Any]:
+    """What ``check`` adds: every check's status, the table by standard, the baseline's effect."""
+    from metstandards.check.report import summary
+
+    baseline = report.baseline
+    return {
+        "status": "failed" if report.failed else "incomplete" if report.not_run else "passed",
+        "exit_status": report.exit_status,
+        "checks": [
+            {
+                "check": o.check,
+                "status": o.status.value,
+                "reason": o.reason,
+                "findings": len(o.findings),
+                "seconds": round(o.seconds, 3),
+            }
+            for o in report.outcomes
+        ],
+        "standards": [
+            {
+                "standard": row.standard,
+                "check": row.check,
+                "status": row.status.value,
+                "findings": row.findings,
+                "note": row.note,
+            }
+            for row in summary(report)
+        ],
+        "baseline": None
+        if baseline is None
+        else {
+            "path": baseline.path,
+            "suppressed": baseline.suppressed,
+            "stale": list(baseline.stale),
+        },
+    }
+
+
+def _lint_document(result: LintResult) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "metstandards", "version": __version__},

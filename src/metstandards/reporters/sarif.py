@@ -97,6 +97,25 @@ def _fingerprint(finding: Finding, occurrence: int) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _incomplete(result: LintResult) -> bool:
+    from metstandards.check.report import CheckReport
+
+    return isinstance(result, CheckReport) and bool(result.not_run)
+
+
+def _not_run_notifications(result: LintResult) -> list[dict[str, Any]]:
+    """A check of ``metstandards check`` that did not run: an error notification, so code
+    scanning shows the analysis as incomplete rather than clean."""
+    from metstandards.check.report import CheckReport
+
+    if not isinstance(result, CheckReport):
+        return []
+    return [
+        {"level": "error", "message": {"text": f"{o.check} did not run: {o.reason}"}}
+        for o in result.not_run
+    ]
+
+
 def document(result: LintResult) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict."""
     descriptors = {rule.code: _descriptor(rule) for rule in result.rules}
@@ -131,7 +150,8 @@ def document(result: LintResult) -> dict[str, Any]:
                 }
             )
 
-    invocation: dict[str, Any] = {"executionSuccessful": True}
+    notifications.extend(_not_run_notifications(result))
+    invocation: dict[str, Any] = {"executionSuccessful": not _incomplete(result)}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return {

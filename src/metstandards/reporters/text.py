@@ -1,4 +1,8 @@
-"""``path:line:col: CODE message``, one finding a line, then a summary; coloured on a terminal."""
+"""``path:line:col: CODE message``, one finding a line, then a summary; coloured on a terminal.
+
+For ``check`` the summary is a table with one row per WG3 standard, so what did not run stands
+next to what passed instead of disappearing.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +12,56 @@ from typing import TYPE_CHECKING
 from metstandards.findings import Severity
 
 if TYPE_CHECKING:
+    from metstandards.check.report import CheckReport
     from metstandards.engine.runner import LintResult
 
-_BOLD, _RED, _YELLOW, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[0m"
+_BOLD, _RED, _YELLOW, _CYAN, _GREEN, _RESET = (
+    "\033[1m",
+    "\033[31m",
+    "\033[33m",
+    "\033[36m",
+    "\033[32m",
+    "\033[0m",
+)
 
 
-def render(result: LintResult, color: bool) -> str:
-    def paint(text: str, *styles: str) -> str:
-        return "".join(styles) + text + _RESET if color else text
+class _Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
 
+    def __call__(self, text: str, *styles: str) -> str:
+        return "".join(styles) + text + _RESET if self.color else text
+
+
+def _finding_lines(result: LintResult, paint: _Painter) -> list[str]:
     lines = []
     for f in result.findings:
         code_style = _RED if f.severity is Severity.ERROR else _YELLOW
         location = paint(f"{f.path}:{f.line}:{f.column}:", _BOLD)
         lines.append(f"{location} {paint(f.code, code_style, _BOLD)} {f.message}")
-    files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
+    return lines
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def render(result: LintResult, color: bool) -> str:
+    from metstandards.check.report import CheckReport
+
+    paint = _Painter(color)
+    if isinstance(result, CheckReport):
+        return _render_check(result, paint)
+    lines = _finding_lines(result, paint)
+    files = _plural(result.files_checked, "file")
     if not result.findings:
         lines.append(paint(f"All checks passed ({files} checked).", _CYAN))
         return "\n".join(lines) + "\n"
     counts = Counter(f.code for f in result.findings)
     by_code = ", ".join(f"{code} x{count}" for code, count in sorted(counts.items()))
-    total = len(result.findings)
     lines.append("")
     lines.append(
-        f"Found {total} finding{'s' if total != 1 else ''} in {files} checked ({by_code})."
+        f"Found {_plural(len(result.findings), 'finding')} in {files} checked ({by_code})."
     )
     if result.not_checked:
         lines.append(
@@ -40,3 +70,61 @@ def render(result: LintResult, color: bool) -> str:
             )
         )
     return "\n".join(lines) + "\n"
+
+
+_STATUS_STYLE = {"passed": _GREEN, "findings": _RED, "not-run": _RED, "skipped": "", "disabled": ""}
+
+
+def _render_check(report: CheckReport, paint: _Painter) -> str:
+    from metstandards.check.report import summary
+
+    lines = _finding_lines(report, paint)
+    if lines:
+        lines.append("")
+    rows = summary(report)
+    width = max(len(row.standard) for row in rows)
+    check_width = max(len(row.check) for row in rows)
+    lines.append(
+        paint("Standard".ljust(width) + "  " + "Check".ljust(check_width) + "  Result", _BOLD)
+    )
+    for row in rows:
+        result = f"{row.findings} finding{'s' if row.findings != 1 else ''}"
+        if row.status.value != "findings":
+            result = row.status.value.replace("-", " ")
+        if row.note and row.status.value in ("not-run", "skipped", "disabled"):
+            result += f": {row.note}"
+        style = _STATUS_STYLE[row.status.value]
+        styled = paint(result, style) if style else result
+        lines.append(f"{row.standard.ljust(width)}  {row.check.ljust(check_width)}  {styled}")
+    lines.append("")
+    lines.append(_verdict(report, paint))
+    if report.baseline is not None:
+        use = report.baseline
+        line = f"Baseline {use.path}: {_plural(use.suppressed, 'recorded finding')} not shown."
+        if use.stale:
+            stale = ", ".join(use.stale)
+            line += f" Stale entries, no longer found ({len(use.stale)}): {stale}."
+            line += " Run `metstandards baseline` to drop them."
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _verdict(report: CheckReport, paint: _Painter) -> str:
+    errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
+    warnings = len(report.findings) - errors
+    parts = []
+    if report.findings:
+        parts.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    if report.not_run:
+        names = ", ".join(o.check for o in report.not_run)
+        parts.append(f"not run: {names}")
+    if report.failed:
+        return paint("Failed: " + "; ".join(parts) + ".", _RED, _BOLD)
+    if report.not_run:
+        return paint(
+            "Incomplete: " + "; ".join(parts) + " (a check that did not run is not a pass).",
+            _RED,
+            _BOLD,
+        )
+    suffix = f" ({_plural(warnings, 'warning')})" if warnings else ""
+    return paint(f"Passed{suffix}.", _GREEN, _BOLD)

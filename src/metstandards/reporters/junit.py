@@ -1,0 +1,73 @@
+"""JUnit XML, for the test-report views of CI systems (GitLab, Jenkins, GitHub test reporters).
+
+One ``testsuite`` per check. A finding of error severity is a failed ``testcase`` named after
+its location and code; a check without such findings is one passing ``testcase``; a check that
+did not run is an ``error`` (never a pass), and a disabled or skipped one is ``skipped``.
+Warnings are listed in the suite's ``system-out``: they are reported but do not fail the check.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from xml.etree import ElementTree as ET
+
+from metstandards.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from metstandards.check.outcome import Outcome
+    from metstandards.engine.runner import LintResult
+
+
+def _case(suite: ET.Element, name: str, classname: str, seconds: float = 0.0) -> ET.Element:
+    return ET.SubElement(suite, "testcase", name=name, classname=classname, time=f"{seconds:.3f}")
+
+
+def _suite(root: ET.Element, name: str, findings: list[Finding], outcome: Outcome | None) -> None:
+    suite = ET.SubElement(root, "testsuite", name=name)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    warnings = [f for f in findings if f.severity is not Severity.ERROR]
+    seconds = outcome.seconds if outcome else 0.0
+    counts = {"tests": 0, "failures": len(errors), "errors": 0, "skipped": 0}
+    if outcome is not None and outcome.status.value in ("not-run", "skipped", "disabled"):
+        case = _case(suite, name, f"metstandards.{name}", seconds)
+        if outcome.status.value == "not-run":
+            ET.SubElement(case, "error", message=f"did not run: {outcome.reason}", type="not-run")
+            counts["errors"] = 1
+        else:
+            ET.SubElement(case, "skipped", message=f"{outcome.status.value}: {outcome.reason}")
+            counts["skipped"] = 1
+        counts["tests"] = 1
+    elif errors:
+        for f in errors:
+            case = _case(suite, f"{f.path}:{f.line}:{f.column} {f.code}", f.path)
+            failure = ET.SubElement(case, "failure", message=f.message, type=f.code)
+            failure.text = f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"
+        counts["tests"] = len(errors)
+    else:
+        _case(suite, name, f"metstandards.{name}", seconds)
+        counts["tests"] = 1
+    if warnings:
+        out = ET.SubElement(suite, "system-out")
+        out.text = "\n".join(
+            f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in warnings
+        )
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("time", f"{seconds:.3f}")
+
+
+def render(result: LintResult, color: bool) -> str:
+    from metstandards.check.report import CheckReport
+
+    root = ET.Element("testsuites", name="metstandards")
+    if isinstance(result, CheckReport):
+        for outcome in result.outcomes:
+            produced = set(outcome.findings)  # the baseline may have hidden some
+            mine = [f for f in result.findings if f in produced]
+            _suite(root, outcome.check, mine, outcome)
+    else:
+        _suite(root, "lint", list(result.findings), None)
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(int(suite.get(key, "0")) for suite in root)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,86 @@
+"""The real ruff on fixture projects: the org's selection, the repository's own configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from metstandards.check.outcome import Status
+from metstandards.findings import Finding, Severity
+from metstandards.tools import ruff
+
+from ._project import context
+
+SETTINGS = {"select": ["F", "E9"], "ignore": [], "severity": "error"}
+UNUSED_IMPORT = "import os\n\nprint(1)\n"
+
+
+def test_an_unused_import_is_ruffs_f401(tmp_path: Path) -> None:
+    ctx = context(
+        tmp_path, {"pkg/mod.py": UNUSED_IMPORT, "pkg/clean.py": "x = 1\n"}, settings=SETTINGS
+    )
+    outcome = ruff.run(ctx)
+    assert outcome.status is Status.FINDINGS
+    assert outcome.findings == (
+        Finding(
+            "pkg/mod.py",
+            1,
+            8,
+            1,
+            10,
+            "ruff:F401",
+            "unused-import",
+            Severity.ERROR,
+            "`os` imported but unused",
+        ),
+    )
+
+
+def test_clean_code_passes(tmp_path: Path) -> None:
+    outcome = ruff.run(context(tmp_path, {"pkg/clean.py": "x = 1\n"}, settings=SETTINGS))
+    assert (outcome.status, outcome.findings, outcome.reason) == (Status.PASSED, (), "")
+
+
+def test_the_repositorys_per_file_ignores_apply(tmp_path: Path) -> None:
+    pyproject = '[tool.ruff.lint.per-file-ignores]\n"pkg/__init__.py" = ["F401"]\n'
+    files = {"pkg/__init__.py": UNUSED_IMPORT, "pkg/mod.py": UNUSED_IMPORT}
+    outcome = ruff.run(context(tmp_path, files, settings=SETTINGS, pyproject=pyproject))
+    assert [f.path for f in outcome.findings] == ["pkg/mod.py"]
+
+
+def test_the_repositorys_excludes_apply_to_explicit_files(tmp_path: Path) -> None:
+    pyproject = '[tool.ruff]\nextend-exclude = ["generated"]\n'
+    files = {"generated/mod.py": UNUSED_IMPORT}
+    outcome = ruff.run(context(tmp_path, files, settings=SETTINGS, pyproject=pyproject))
+    assert outcome.status is Status.PASSED
+
+
+def test_ignore_and_severity_come_from_the_settings(tmp_path: Path) -> None:
+    files = {"pkg/mod.py": UNUSED_IMPORT + "print(undefined)\n"}
+    settings = {"select": ["F"], "ignore": ["F401"], "severity": "warning"}
+    outcome = ruff.run(context(tmp_path, files, settings=settings))
+    assert [(f.code, f.severity) for f in outcome.findings] == [("ruff:F821", Severity.WARNING)]
+
+
+def test_a_syntax_error_is_a_finding(tmp_path: Path) -> None:
+    outcome = ruff.run(context(tmp_path, {"pkg/bad.py": "def f(:\n"}, settings=SETTINGS))
+    assert {f.code for f in outcome.findings} == {"ruff:invalid-syntax"}
+
+
+def test_no_python_files_is_said(tmp_path: Path) -> None:
+    outcome = ruff.run(context(tmp_path, {}, settings=SETTINGS))
+    assert (outcome.status, outcome.reason) == (Status.PASSED, "no Python files")
+
+
+def test_a_selection_ruff_rejects_is_not_run_with_its_words(tmp_path: Path) -> None:
+    settings = {**SETTINGS, "select": ["NOPE1"]}
+    outcome = ruff.run(context(tmp_path, {"pkg/mod.py": UNUSED_IMPORT}, settings=settings))
+    assert outcome.status is Status.NOT_RUN
+    assert outcome.reason.startswith("ruff failed (exit code 2): ")
+    assert "NOPE1" in outcome.reason
+
+
+def test_a_parent_directorys_ruff_settings_do_not_leak_in(tmp_path: Path) -> None:
+    # An example project inside another repository, whose [tool.ruff] excludes the examples.
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff]\nextend-exclude = ["examples"]\n')
+    ctx = context(tmp_path / "examples" / "demo", {"pkg/a.py": "import os\n"}, settings=SETTINGS)
+    assert [f.code for f in ruff.run(ctx).findings] == ["ruff:F401"]

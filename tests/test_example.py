@@ -1,5 +1,6 @@
-"""The bundled example project: `metstandards lint examples/nowcast-unet` (the README's first
-command) reports exactly the violations its sources mark with `# violation: CODE`."""
+"""The bundled example project reports exactly the violations its files mark with
+`# violation: CODE ...`: `metstandards lint` the MS rules, `metstandards check` (the README's
+first command) the gates and the wrapped tools as well."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ import sys
 from pathlib import Path
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "nowcast-unet"
-_MARK = re.compile(r"#\s*violation:\s*(MS\d{3})")
+_MARK = re.compile(r"#\s*violation:((?:\s+(?:MS\d{3}|[a-z-]+:[\w-]+))+)")
+_LINT_CODE = re.compile(r"^MS[0-4]\d\d$")
 
 
 def _marked() -> set[tuple[str, int, str]]:
     marked = set()
-    for path in sorted(EXAMPLE.rglob("*.py")):
+    for path in sorted([*EXAMPLE.rglob("*.py"), EXAMPLE / "pyproject.toml"]):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            for code in _MARK.findall(line):
-                marked.add((path.relative_to(EXAMPLE).as_posix(), number, code))
+            for codes in _MARK.findall(line):
+                for code in codes.split():
+                    marked.add((path.relative_to(EXAMPLE).as_posix(), number, code))
     return marked
 
 
@@ -32,7 +35,45 @@ def test_example_findings_are_exactly_the_marked_violations() -> None:
     assert completed.returncode == 1, completed.stderr
     report = json.loads(completed.stdout)
     found = {(f["path"], f["line"], f["code"]) for f in report["findings"]}
-    assert found == _marked()
+    assert found == {mark for mark in _marked() if _LINT_CODE.match(mark[2])}
     codes = {code for _, _, code in found}
     assert {"MS101", "MS102", "MS103", "MS201", "MS202", "MS203"} <= codes
     assert {"MS301", "MS401", "MS402"} <= codes
+
+
+def test_check_reports_every_part_and_the_tool_statuses() -> None:
+    """The README's first command, with JSON output: lint rules, MS501, MS502, ruff, mypy and
+    bandit report their marked violations; pip-audit either ran or says why it did not."""
+    completed = subprocess.run(
+        [
+            *(sys.executable, "-m", "metstandards", "check", "--no-cache", "--no-progress"),
+            *("--tag", "v0.4.0", "-f", "json", str(EXAMPLE)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stderr
+    report = json.loads(completed.stdout)
+    found = {(f["path"], f["line"], f["code"]) for f in report["findings"]}
+    marked = _marked()
+    # mypy's other findings depend on which of the example's dependencies are installed, and
+    # pip-audit's on the vulnerability database of the day.
+    variable = ("mypy:", "pip-audit:")
+    exact = {mark for mark in marked if not mark[2].startswith(variable)}
+    assert {f for f in found if not f[2].startswith(variable)} == exact
+    assert {mark for mark in marked if mark[2].startswith("mypy:")} <= found
+    statuses = {c["check"]: c["status"] for c in report["checks"]}
+    assert statuses == {
+        "lint": "findings",
+        "complexity": "findings",
+        "version-tag": "findings",
+        "ruff": "findings",
+        "mypy": "findings",
+        "bandit": "findings",
+        "pip-audit": statuses["pip-audit"],
+    }
+    pip_audit = next(c for c in report["checks"] if c["check"] == "pip-audit")
+    assert pip_audit["status"] in ("passed", "findings", "not-run")
+    if pip_audit["status"] == "not-run":
+        assert pip_audit["reason"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -158,14 +159,29 @@ def lint(
     raise SystemExit(1 if result.findings else 0)
 
 
+def _gate_row(code: str, module_name: str) -> dict[str, str]:
+    from importlib import import_module
+
+    module = import_module(module_name)
+    return {
+        "code": code,
+        "name": module.NAME,
+        "severity": "error",
+        "scope": "gate",
+        "summary": module.DOC.strip().splitlines()[0],
+        "origin": "metstandards check",
+    }
+
+
 @main.command(name="rules")
 @click.option(
     "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
 )
 def list_rules(output_format: str) -> None:
-    """List every installed rule: code, name, severity, what it flags."""
+    """List every installed rule and the gates of `check`: code, name, severity, what it flags."""
     import json
 
+    from metstandards.gates import GATES
     from metstandards.registry import RegistryError, load_registry
     from metstandards.rule import ProjectRule
 
@@ -184,6 +200,7 @@ def list_rules(output_format: str) -> None:
         }
         for code, rule in sorted(registry.rules.items())
     ]
+    rows += [_gate_row(code, module) for code, module in sorted(GATES.items())]
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -201,6 +218,7 @@ def explain(code: str) -> None:
     """Show the documentation of the rule CODE (for example MS202)."""
     import difflib
     import inspect
+    from importlib import import_module
 
     from metstandards.registry import RegistryError, load_registry
 
@@ -208,9 +226,17 @@ def explain(code: str) -> None:
         registry = load_registry()
     except RegistryError as error:
         _fail(str(error))
+    from metstandards.gates import GATES
+
+    gate = GATES.get(code.upper())
+    if gate is not None:
+        module = import_module(gate)
+        click.echo(f"# {module.CODE} {module.NAME} (gate of `metstandards check`)\n\n{module.DOC}")
+        return
     rule = registry.rules.get(code.upper())
     if rule is None:
-        close = difflib.get_close_matches(code.upper(), sorted(registry.codes), n=1)
+        known = sorted({*registry.codes, *GATES})
+        close = difflib.get_close_matches(code.upper(), known, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         _fail(f"unknown rule code {code!r}{hint}; `metstandards rules` lists them")
     doc = inspect.cleandoc(rule.__doc__ or "")
@@ -426,3 +452,136 @@ def baseline_command(
             "recorded and will fail `check` once it runs.",
             err=True,
         )
+
+
+def _pushed_tag(environ: Mapping[str, str]) -> str | None:
+    """The tag a pre-push hook is pushing: pre-commit names the pushed ref
+    ``PRE_COMMIT_LOCAL_BRANCH``, ``refs/tags/v1.2.3`` for a tag."""
+    ref = environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
+    prefix = "refs/tags/"
+    return ref[len(prefix) :] or None if ref.startswith(prefix) else None
+
+
+@main.command(name="version-check", epilog=CHECK_EXIT_CODES)
+@click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--tag",
+    help="The release tag [default: the tag being pushed (PRE_COMMIT_LOCAL_BRANCH=refs/tags/...), "
+    "GITHUB_REF=refs/tags/..., CI_COMMIT_TAG, else a tag on HEAD].",
+)
+def version_check(project: Path | None, tag: str | None) -> None:
+    """Check only that a release tag names the version the project declares (MS502).
+
+    The pre-push hook `metstandards-version-tag` runs this: a tag does not exist at commit time.
+    Without a tag there is nothing to check and the exit status is 0.
+    """
+    from metstandards.check.runner import CheckRequest, run_check
+    from metstandards.check.settings import CHECKS
+
+    config, registry, settings = _check_setup(project)
+    others = frozenset(CHECKS) - {"version-tag"}
+    request = CheckRequest(
+        config, registry, settings, tag=tag or _pushed_tag(os.environ), skip=others
+    )
+    report = run_check(request)
+    _emit(report, "text", None, None)
+    raise SystemExit(report.exit_status)
+
+
+INIT_EXIT_CODES = """\b
+Exit status:
+  0  every file was written or is up to date
+  1  a file holds other content and was left as it is (diff shown; --force overwrites it)
+  2  usage error: not a Python project, a bad --ref, an unknown workflow"""
+
+
+@main.command(name="init", epilog=INIT_EXIT_CODES)
+@click.argument("path", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--ref",
+    help="The metstandards commit to pin, as a full 40-hex SHA [default: the latest release].",
+)
+@click.option(
+    "--version",
+    "version",
+    help="The release of that commit (v1.2.3), which the workflows install; needed with --ref "
+    "[default: the latest release].",
+)
+@click.option(
+    "--hooks-repo",
+    metavar="URL",
+    help="Where pre-commit fetches the metstandards hooks: a git URL or a local clone "
+    "[default: the GitHub repository of the latest release].",
+)
+@click.option(
+    "--workflows",
+    default="metstandards,python-ci",
+    show_default=True,
+    help="Comma-separated caller workflows to write into .github/workflows/ ('' for none).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that hold other content.")
+@click.option("--dry-run", is_flag=True, help="Show what would change, as diffs; write nothing.")
+def init(
+    path: Path,
+    ref: str | None,
+    version: str | None,
+    hooks_repo: str | None,
+    workflows: str,
+    force: bool,
+    dry_run: bool,
+) -> None:
+    """Bring the repository at PATH (default: here) up to the WG3 standard.
+
+    Writes .pre-commit-config.yaml (the metstandards hooks with ruff, mypy and zizmor), appends a
+    [tool.metstandards] section to pyproject.toml when it has none (the rest of the file is left
+    as it is), and writes caller workflows into .github/workflows/ that run the org's reusable
+    workflows. Everything pins one metstandards commit by its SHA. Running init again changes
+    nothing; a file that holds other content is shown as a diff and only --force overwrites it.
+    """
+    from metstandards.scaffold import ScaffoldError
+    from metstandards.scaffold.pin import choose_pin, load_pin
+    from metstandards.scaffold.plan import InitRequest, plan, write
+    from metstandards.scaffold.sources import Sources
+    from metstandards.scaffold.summary import summarize
+
+    names = tuple(name.strip() for name in workflows.split(",") if name.strip())
+    try:
+        sources = Sources.shipped()
+        pin = choose_pin(load_pin(sources.pin), ref, version)
+        request = InitRequest(path, pin, hooks_repo or pin.hooks_repo, names, sources)
+        changes = plan(request)
+        if not dry_run:
+            for change in changes:
+                write(path, change, force=force)
+    except ScaffoldError as error:
+        _fail(str(error))
+    text, status = summarize(changes, dry_run=dry_run, force=force)
+    click.echo(text, nl=False)
+    raise SystemExit(status)
+
+
+@main.command(name="gpu-preflight")
+@click.option(
+    "--framework",
+    type=click.Choice(["auto", "torch"]),
+    default="auto",
+    show_default=True,
+    help="auto: check torch when this interpreter has it; torch: fail when it does not.",
+)
+@click.option(
+    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+)
+def gpu_preflight(framework: str, output_format: str) -> None:
+    """Check that this job can use a GPU, before it spends its allocation.
+
+    Checks that nvidia-smi lists a GPU, that /dev/nvidia* device files are there, that
+    CUDA_VISIBLE_DEVICES does not hide every GPU, and that torch (in a separate interpreter,
+    this one) was built with CUDA and sees a GPU. Nothing of the project is imported.
+    Exit status 0 when every required check passes, 1 otherwise.
+    """
+    from metstandards.gpu_preflight import Host, preflight, render_json, render_text
+
+    result = preflight(Host.current(), require_torch=framework == "torch")
+    render = render_json if output_format == "json" else render_text
+    click.echo(render(result), nl=False)
+    raise SystemExit(0 if result.passed else 1)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from metstandards.config import Config
 from metstandards.engine.cache import Cache, cache_key, content_hash
-from metstandards.engine.discovery import Discovery, SourceFile
+from metstandards.engine.discovery import Discovery, SourceFile, Unreachable
 from metstandards.engine.patterns import Patterns
 from metstandards.engine.suppressions import Suppression
 from metstandards.findings import Finding, Severity, Span
@@ -180,23 +180,14 @@ def run_lint(
 
     rules = registry.selected(config.select, config.ignore)
     project_rules: list[type[ProjectRule]] = [r for r in rules if issubclass(r, ProjectRule)]
-    discovery = Discovery(config)
-    whole_project = not targets or any(Path(os.path.normpath(t)) == config.root for t in targets)
-    requested, unreachable = discovery.files(targets or [config.root])
-    files = requested
-    if project_rules and not whole_project:
-        files, _ = discovery.files([config.root])
-        known = {f.relpath for f in files}
-        files.extend(f for f in requested if f.relpath not in known)
-        files.sort(key=lambda f: f.relpath)
-    report_paths = {f.relpath for f in requested} | {u.relpath for u in unreachable}
+    scope = _Scope.of(config, targets, bool(project_rules))
 
     cache = Cache(config.root / config.cache_dir, _cache_key(config, registry, rules))
     _WORKER["rules"] = tuple(rules)
     _WORKER["prefixes"] = registry.prefixes
     _WORKER["options"] = dict(config.options)
-    results, from_cache = _check_files(files, config, cache, use_cache, workers, progress)
-    for problem in unreachable:
+    results, from_cache = _check_files(scope.files, config, cache, use_cache, workers, progress)
+    for problem in scope.unreachable:
         results[problem.relpath] = not_checked(problem.relpath, Role.PACKAGE, problem.reason)
 
     findings = [f for result in results.values() for f in result.findings]
@@ -204,20 +195,47 @@ def run_lint(
     enabled_by_role = {role: {r.code for r in rules if role in r.roles} for role in Role}
     findings = _apply_suppressions(findings, results, registry, enabled_by_role, rules)
     findings = _apply_per_file_ignores(findings, config)
-    reported = sorted(f for f in findings if f.path in report_paths)
+    reported = sorted(f for f in findings if f.path in scope.report_paths)
 
     if use_cache:
-        if whole_project or project_rules:
-            cache.retain({f.relpath for f in files})
+        if scope.whole_project or project_rules:
+            cache.retain({f.relpath for f in scope.files})
         cache.store()
     not_checked_paths = sorted({f.path for f in reported if f.code == NOT_CHECKED})
     return LintResult(
         reported,
-        len(requested) + len(unreachable),
+        scope.asked,
         from_cache,
         not_checked_paths,
         _described(rules, reported, registry),
     )
+
+
+@dataclass
+class _Scope:
+    """Which files a run reads and which it reports on. Project rules read the whole project
+    even when only some files were asked for (a pre-commit hook passes the staged ones)."""
+
+    files: list[SourceFile]
+    unreachable: list[Unreachable]
+    report_paths: set[str]
+    whole_project: bool
+    #: How many paths were asked about: the files found plus those that could not be read.
+    asked: int
+
+    @classmethod
+    def of(cls, config: Config, targets: Sequence[Path], project_rules: bool) -> _Scope:
+        discovery = Discovery(config)
+        whole = not targets or any(Path(os.path.normpath(t)) == config.root for t in targets)
+        requested, unreachable = discovery.files(targets or [config.root])
+        report_paths = {f.relpath for f in requested} | {u.relpath for u in unreachable}
+        files = requested
+        if project_rules and not whole:
+            files, _ = discovery.files([config.root])
+            known = {f.relpath for f in files}
+            files.extend(f for f in requested if f.relpath not in known)
+            files.sort(key=lambda f: f.relpath)
+        return cls(files, unreachable, report_paths, whole, len(requested) + len(unreachable))
 
 
 def _check_files(

@@ -404,15 +404,21 @@ class HardcodedPathOrEndpoint(Rule):
             "mlflow."
         )
         for position, arg in enumerate(node.args):
-            keyword = arg.keyword.value if arg.keyword is not None else None
-            if keyword in _TEXT_KEYWORDS:
-                self._skip(arg.value)
-            elif keyword == "group" or (keyword == "name" and own in _GROUP_METHODS):
-                self._key(arg.value)
-            elif keyword in _TRACKING_KEYWORDS or (
-                tracking and (keyword == "uri" or (position == 0 and keyword is None))
-            ):
-                self._tracking_uri(node, arg.value)
+            self._argument(node, own, tracking, position, arg)
+
+    def _argument(
+        self, call: cst.Call, own: str | None, tracking: bool, position: int, arg: cst.Arg
+    ) -> None:
+        """Text, group names and MLflow URIs among a call's arguments."""
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword in _TEXT_KEYWORDS:
+            self._skip(arg.value)
+        elif keyword == "group" or (keyword == "name" and own in _GROUP_METHODS):
+            self._key(arg.value)
+        elif keyword in _TRACKING_KEYWORDS or (
+            tracking and (keyword == "uri" or (position == 0 and keyword is None))
+        ):
+            self._tracking_uri(call, arg.value)
 
     def _tracking_uri(self, call: cst.Call, value: cst.BaseExpression) -> None:
         if not isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):

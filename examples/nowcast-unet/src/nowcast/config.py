@@ -46,3 +46,8 @@ def load_config(path: Path) -> Config:
         train=TrainConfig(**raw.get("train", {})),
         seed=int(raw.get("seed", 0)),
     )
+
+
+def lead_minutes(config: DataConfig, step_minutes: int = 5) -> list[int]:
+    """Lead times of the forecast frames, for labelling scores."""
+    return range(step_minutes, step_minutes * (config.lead_steps + 1), step_minutes)  # violation: mypy:return-value

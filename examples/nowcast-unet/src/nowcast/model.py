@@ -36,7 +36,7 @@ class NowcastUNet(nn.Module):
             channels = width
         self.up = nn.ModuleList(
             DoubleConv(channels_in + channels_skip, channels_skip)
-            for channels_in, channels_skip in zip(widths[:0:-1], widths[-2::-1])
+            for channels_in, channels_skip in zip(widths[:0:-1], widths[-2::-1])  # violation: ruff:B905
         )
         self.head = nn.Conv2d(widths[0], lead_steps, kernel_size=1)
         self.pool = nn.MaxPool2d(2)
@@ -53,7 +53,7 @@ class NowcastUNet(nn.Module):
             if index < len(self.down) - 1:
                 skips.append(x)
                 x = self.pool(x)
-        for block, skip in zip(self.up, reversed(skips)):
+        for block, skip in zip(self.up, reversed(skips)):  # violation: ruff:B905
             x = nn.functional.interpolate(x, size=skip.shape[-2:], mode="bilinear")
             x = block(torch.cat([x, skip], dim=1))
         return self.head(x)

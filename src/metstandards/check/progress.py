@@ -16,9 +16,9 @@ from metstandards.check.outcome import Outcome, Status
 class Progress:
     """Callbacks for ``run_check``; silent when ``enabled`` is false."""
 
-    def __init__(self, enabled: bool, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
         self.enabled = enabled
-        self.stream = stream
+        self.stream = stream or sys.stderr
         self._label = ""
         self._last_draw = 0.0
 

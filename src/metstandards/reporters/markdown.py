@@ -62,7 +62,7 @@ def render(result: LintResult, color: bool) -> str:
             outcome = _ICONS[row.status.value]
             if row.status.value == "findings":
                 outcome += f" {row.findings} finding{'s' if row.findings != 1 else ''}"
-            if row.note and row.status.value != "passed":
+            if row.note and row.status.value in ("not-run", "skipped", "disabled"):
                 outcome += f": {_cell(row.note)}"
             lines.append(f"| {_cell(row.standard)} | `{row.check}` | {outcome} |")
         if result.baseline is not None:

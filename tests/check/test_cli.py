@@ -1,0 +1,159 @@
+"""`metstandards check` and `metstandards baseline` as a user runs them: real projects on disk,
+the real tools, every exit status, and every report format."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+from click.testing import CliRunner, Result
+from conftest import write_project
+
+from metstandards.cli import main
+
+#: The wrapped tools that need more than a second or the network; most tests leave them out.
+SLOW = ("--skip", "mypy", "--skip", "pip-audit")
+CLEAN = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "def add(a: int, b: int) -> int:\n    return a + b\n",
+}
+UNSAFE = "import torch\n\n\ndef restore(path):\n    return torch.load(path)\n"
+
+
+def _check(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["check", "--no-progress", str(root), *args])
+
+
+def test_a_clean_project_passes_with_status_0(tmp_path: Path) -> None:
+    result = _check(write_project(tmp_path, CLEAN), *SLOW)
+    assert result.exit_code == 0, result.output
+    assert "Passed." in result.output
+    assert "mypy         disabled: skipped with --skip" in result.output
+
+
+def test_findings_of_several_checks_land_in_one_report_with_status_1(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE})
+    result = _check(root, *SLOW, "-f", "json")
+    assert result.exit_code == 1
+    codes = {finding["code"] for finding in json.loads(result.output)["findings"]}
+    assert {"MS202", "bandit:B614"} <= codes
+
+
+def test_a_check_that_cannot_reach_its_service_is_not_run_with_status_3(tmp_path: Path) -> None:
+    # A real pip-audit, pointed at a vulnerability service on a port nobody listens on.
+    pyproject = (
+        '[tool.metstandards.pip-audit]\nrequirements = ["requirements.txt"]\n'
+        'osv-url = "http://127.0.0.1:9/v1/query"\n'
+    )
+    root = write_project(tmp_path, {**CLEAN, "requirements.txt": "click==8.1.7\n"}, pyproject)
+    result = _check(root, "--skip", "mypy", "-f", "json")
+    report = json.loads(result.output)
+    statuses = {c["check"]: c for c in report["checks"]}
+    assert result.exit_code == 3
+    assert report["status"] == "incomplete"
+    assert statuses["pip-audit"]["status"] == "not-run"
+    assert "could not be reached" in statuses["pip-audit"]["reason"]
+
+
+def test_the_json_report_validates_against_the_shipped_schema(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE})
+    document = json.loads(_check(root, *SLOW, "-f", "json").output)
+    schema = json.loads(
+        files("metstandards.reporters").joinpath("lint-report.schema.json").read_text("utf-8")
+    )
+    jsonschema.Draft202012Validator(schema).validate(document)
+    assert document["exit_status"] == 1
+    assert [row["standard"] for row in document["standards"]][:2] == [
+        "Files checkable, suppressions used",
+        "Seeded randomness",
+    ]
+
+
+def test_extra_reports_are_written_in_the_same_run(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project", {**CLEAN, "pkg/io.py": UNSAFE})
+    junit, markdown, sarif = tmp_path / "c.xml", tmp_path / "c.md", tmp_path / "c.sarif"
+    result = _check(
+        root, *SLOW, "--report", f"junit={junit}", "--report", f"markdown={markdown}",
+        "--report", f"sarif={sarif}",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    suites = {suite.get("name"): suite for suite in ET.parse(junit).getroot()}
+    assert suites["lint"].get("failures") == "1"
+    assert suites["mypy"].find("testcase/skipped") is not None
+    assert "| Model artifacts round-trip | `lint` | ❌ 1 finding |" in markdown.read_text()
+    rules = {r["ruleId"] for r in json.loads(sarif.read_text())["runs"][0]["results"]}
+    assert {"MS202", "bandit:B614"} <= rules
+
+
+def test_a_malformed_report_option_is_a_usage_error(tmp_path: Path) -> None:
+    result = _check(write_project(tmp_path, CLEAN), "--report", "pdf=out.pdf")
+    assert result.exit_code == 2
+    assert "--report 'pdf=out.pdf': expected FORMAT=PATH" in result.output
+
+
+def test_a_bad_override_names_file_line_and_key(tmp_path: Path) -> None:
+    root = write_project(tmp_path, CLEAN, '[tool.metstandards.complexity]\nmax-absolute = "Z"\n')
+    result = _check(root)
+    assert result.exit_code == 2
+    assert "pyproject.toml:5: [tool.metstandards.complexity] max-absolute: must be one of" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def test_show_config_prints_each_value_with_its_origin(tmp_path: Path) -> None:
+    root = write_project(tmp_path, CLEAN, '[tool.metstandards.complexity]\nmax-absolute = "D"\n')
+    result = _check(root, "--show-config")
+    assert result.exit_code == 0
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert 'max-absolute = "D" # pyproject.toml:5' in lines
+    assert 'max-modules = "B" # profile wg3' in lines
+    assert 'select = ["MS"] # profile wg3' in lines
+
+
+def test_progress_names_each_check_on_stderr(tmp_path: Path) -> None:
+    root = write_project(tmp_path, CLEAN)
+    result = CliRunner().invoke(main, ["check", "--progress", str(root), *SLOW])
+    assert "[1/5] lint" in result.stderr
+    assert "[5/5] bandit: passed" in result.stderr
+    assert "[1/5]" not in result.stdout
+
+
+def test_baseline_hides_todays_findings_and_fails_on_new_ones(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE})
+    recorded = CliRunner().invoke(main, ["baseline", "--no-progress", str(root), *SLOW])
+    assert recorded.exit_code == 0, recorded.output
+    assert (root / ".metstandards-baseline.json").is_file()
+    assert _check(root, *SLOW).exit_code == 0
+
+    new = "import pickle\n\n\ndef f(b):\n    return pickle.loads(b)\n"
+    (root / "pkg" / "more.py").write_text(new)
+    (root / "pkg" / "io.py").write_text("def restore(path):\n    return path\n")
+    result = _check(root, *SLOW)
+    assert result.exit_code == 1
+    assert "pkg/more.py" in result.output
+    assert "pkg/io.py:5" not in result.output
+    assert "Stale entries, no longer found (2): pkg/io.py: MS202, pkg/io.py: bandit:B614." in (
+        result.output
+    )
+    assert _check(root, *SLOW, "--no-baseline").exit_code == 1
+
+
+def test_a_broken_baseline_is_a_usage_error(tmp_path: Path) -> None:
+    root = write_project(tmp_path, CLEAN)
+    (root / ".metstandards-baseline.json").write_text("{oops")
+    result = _check(root, *SLOW)
+    assert result.exit_code == 2
+    assert ".metstandards-baseline.json:1:2: the baseline is not valid JSON" in result.output
+
+
+@pytest.mark.parametrize("code", ["MS501", "MS502"])
+def test_the_gates_are_explained_and_listed(code: str) -> None:
+    explained = CliRunner().invoke(main, ["explain", code])
+    assert explained.exit_code == 0
+    assert "## What it does" in explained.output
+    assert code in CliRunner().invoke(main, ["rules"]).output

@@ -303,7 +303,37 @@ DERIVED = {
         "[tool.poetry-dynamic-versioning]\nenable = true\n",
         6,
     ),
+    # Met-service projects use these too (mfai, from Météo-France: setuptools-git-versioning).
+    "setuptools-git-versioning": (
+        '[project]\nname = "demo"\ndynamic = ["version"]\n\n'
+        "[tool.setuptools-git-versioning]\nenabled = true\n",
+        5,
+    ),
+    "versioningit": (
+        '[project]\nname = "demo"\ndynamic = ["version"]\n\n[tool.versioningit]\n',
+        5,
+    ),
+    "pdm-backend (scm)": (
+        '[project]\nname = "demo"\ndynamic = ["version"]\n\n[tool.pdm.version]\nsource = "scm"\n',
+        6,
+    ),
+    "uv-dynamic-versioning": (
+        '[project]\nname = "demo"\ndynamic = ["version"]\n\n'
+        '[tool.hatch.version]\nsource = "uv-dynamic-versioning"\n',
+        6,
+    ),
 }
+
+
+def test_switched_off_setuptools_git_versioning_is_not_a_derived_version(
+    release: Release,
+) -> None:
+    pyproject = (
+        '[project]\nname = "demo"\ndynamic = ["version"]\n\n'
+        "[tool.setuptools-git-versioning]\nenabled = false\n"
+    )
+    finding = only(check(release({"pyproject.toml": pyproject}, tag="v1.0.0")))
+    assert finding.message.startswith("no version declared")
 
 
 @pytest.mark.parametrize("case", DERIVED, ids=list(DERIVED))

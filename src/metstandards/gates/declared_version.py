@@ -3,9 +3,11 @@
 The places are tried in the order a build honours them: a static ``[project].version`` (PEP 621
 forbids a backend to change it), then what ``pyproject.toml`` points to (hatch's ``path``,
 setuptools' ``attr``/``file``), then versions derived from the git tag (setuptools-scm,
-hatch-vcs, poetry-dynamic-versioning: they replace ``[tool.poetry].version``, a placeholder),
-``[tool.poetry].version``, the legacy ``setup.cfg`` and ``setup.py``, and last a literal
-``__version__`` in the package itself (what flit reads for a dynamic version).
+hatch-vcs, setuptools-git-versioning, versioningit, versioneer, pdm's scm source,
+uv-dynamic-versioning, poetry-dynamic-versioning, which replaces the placeholder
+``[tool.poetry].version``), ``[tool.poetry].version``, the legacy ``setup.cfg`` and
+``setup.py``, and last a literal ``__version__`` in the package itself (what flit reads for a
+dynamic version).
 """
 
 from __future__ import annotations
@@ -152,12 +154,21 @@ def _static(toml: _Toml, table: str) -> Declared | None:
     return Declared(version, PYPROJECT, line, f"{PYPROJECT} [{table}].version")
 
 
+#: hatch version sources (plugins) that read the git tag.
+_HATCH_TAG_SOURCES = {
+    "vcs": "hatch-vcs",
+    "uv-dynamic-versioning": "uv-dynamic-versioning",
+    "versioningit": "versioningit",
+}
+
+
 def _hatch_version(root: Path, toml: _Toml) -> Declared | Derived | None:
     """hatch-vcs (``source = "vcs"``), or hatch's default source reading the file at ``path``."""
     table = "tool.hatch.version"
     hatch = toml.table(table)
-    if hatch.get("source") == "vcs":
-        return Derived("hatch-vcs", PYPROJECT, toml.line(table, "source"))
+    source = hatch.get("source")
+    if source in _HATCH_TAG_SOURCES:
+        return Derived(_HATCH_TAG_SOURCES[source], PYPROJECT, toml.line(table, "source"))
     path = hatch.get("path")
     if path is None:
         return None
@@ -183,13 +194,37 @@ def _setuptools_dynamic(root: Path, toml: _Toml) -> Declared | None:
     )
 
 
+#: ``[tool.<name>]`` tables whose presence means the build takes the version from the git tag.
+_TAG_TOOL_TABLES = {
+    "setuptools_scm": "setuptools-scm",
+    "setuptools-git-versioning": "setuptools-git-versioning",
+    "versioningit": "versioningit",
+    "uv-dynamic-versioning": "uv-dynamic-versioning",
+    "versioneer": "versioneer",
+}
+#: Build requirements that do the same when ``[project].dynamic`` lists the version.
+_TAG_REQUIRES = (
+    "setuptools-scm",
+    "setuptools-git-versioning",
+    "versioningit",
+    "flit-scm",
+    "uv-dynamic-versioning",
+)
+
+
 def _derived(toml: _Toml) -> Derived | None:
     """A plugin that makes the version from the git tag; reached only when none is written."""
     requires = _build_requires(toml)
-    if "setuptools_scm" in toml.table("tool"):
-        return Derived("setuptools-scm", PYPROJECT, toml.line("tool.setuptools_scm"))
-    if "setuptools-scm" in requires and toml.is_dynamic():
-        return Derived("setuptools-scm", PYPROJECT, toml.line("build-system", "requires"))
+    tools = toml.table("tool")
+    for name, mechanism in _TAG_TOOL_TABLES.items():
+        # setuptools-git-versioning is configured even when switched off: `enabled = false`.
+        if name in tools and toml.table(f"tool.{name}").get("enabled", True) is not False:
+            return Derived(mechanism, PYPROJECT, toml.line(f"tool.{name}"))
+    if toml.table("tool.pdm.version").get("source") == "scm":
+        return Derived("pdm-backend (scm)", PYPROJECT, toml.line("tool.pdm.version", "source"))
+    for mechanism in _TAG_REQUIRES:
+        if mechanism in requires and toml.is_dynamic():
+            return Derived(mechanism, PYPROJECT, toml.line("build-system", "requires"))
     table = "tool.poetry-dynamic-versioning"
     enable = toml.table(table).get("enable")
     if enable is True:

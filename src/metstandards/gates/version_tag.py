@@ -51,7 +51,8 @@ the version the project declares: `[project].version` or `[tool.poetry].version`
 `[tool.hatch.version] path` points to, `setup.cfg`, a literal `setup(version=...)` in
 `setup.py`, or a literal `__version__` in the package. Nothing is imported or run: the files are
 read as TOML, INI and Python syntax trees. Where the build derives the version from the tag
-(setuptools-scm, hatch-vcs, poetry-dynamic-versioning), the tag must itself be a PEP 440
+(setuptools-scm, hatch-vcs, setuptools-git-versioning, versioningit, versioneer, pdm's `scm`
+source, uv-dynamic-versioning, poetry-dynamic-versioning), the tag must itself be a PEP 440
 version. A changelog without an entry for the version is a warning.
 
 Versions compare as PEP 440 compares them, like pip and PyPI: `v1.2.3-rc.1` tags `1.2.3rc1`,

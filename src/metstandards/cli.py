@@ -430,6 +430,7 @@ def baseline_command(
     from metstandards.check.baseline import record
     from metstandards.check.progress import Progress
     from metstandards.check.runner import CheckRequest, complexity_snapshot, run_check
+    from metstandards.gates.complexity import MODULE_AVERAGE, MODULE_MAINTAINABILITY, PROJECT
 
     config, registry, settings = _check_setup(project)
     path = _baseline_path(config, settings, output_file)
@@ -441,7 +442,13 @@ def baseline_command(
     snapshot = complexity_snapshot(request) if "complexity" not in skip else {}
     document = record(config.root, report.findings, snapshot)
     _write(path, json.dumps(document, indent=2) + "\n")
-    blocks = sum(len(blocks) for blocks in snapshot.values())
+    blocks = sum(
+        1
+        for path, measured in snapshot.items()
+        if path != PROJECT  # the project average
+        for key in measured
+        if key not in (MODULE_AVERAGE, MODULE_MAINTAINABILITY)
+    )
     click.echo(
         f"Recorded {len(document['findings'])} finding entries and the complexity of "
         f"{blocks} blocks in {os.path.relpath(path)}."

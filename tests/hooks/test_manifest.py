@@ -69,3 +69,18 @@ def test_only_the_push_and_manual_hooks_leave_the_commit_stage() -> None:
         "metstandards-version-tag": ["pre-push"],
         "metstandards-check": ["manual"],
     }
+
+
+def test_the_projects_own_hooks_run_the_manifests_commands(tmp_path: Path) -> None:
+    """This repository eats its own cooking: its .pre-commit-config.yaml runs each shipped hook
+    with the same entry and file selection, from the installed checkout."""
+    shipped = manifest()
+    config = yaml.safe_load((CHECKOUT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    local = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    for hook_id in ("metstandards-lint", "metstandards-complexity", "metstandards-version-tag"):
+        for key in ("entry", "types", "types_or", "pass_filenames", "always_run", "stages"):
+            assert local[hook_id].get(key) == shipped[hook_id].get(key), (hook_id, key)
+    done = pre_commit(
+        "validate-config", ".pre-commit-config.yaml", cwd=CHECKOUT, home=tmp_path / "home"
+    )
+    assert done.returncode == 0, done.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from metstandards.rules.secrets._secrets import DEFAULT_SECRET_WORDS, SecretWords, words
+from metstandards.rules.secrets._words import DEFAULT_SECRET_WORDS, SecretWords, words
 
 DEFAULTS = SecretWords(DEFAULT_SECRET_WORDS)
 

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metstandards.rules.secrets._secrets import SecretFlow
+from metstandards.rules.secrets._sinks import SecretFlow
 
 if TYPE_CHECKING:
     import libcst as cst
 
     from metstandards.engine.context import FileContext
-    from metstandards.rules.secrets._secrets import Leak, Sink
+    from metstandards.rules.secrets._bindings import Leak
+    from metstandards.rules.secrets._sinks import Sink
 
 _LOG_ADVICE = (
     "anyone who can read the log or the job output can use it; log `redact(...)` of it or only "

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metstandards.rules.secrets._secrets import SecretFlow, Whole
+from metstandards.rules.secrets._bindings import Whole
+from metstandards.rules.secrets._sinks import SecretFlow
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -50,13 +50,14 @@ def annotation(finding: Finding) -> str:
 
 
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.check.report import CheckReport
+    from metstandards.reporters import as_check_report
 
     lines = [annotation(finding) for finding in result.findings]
-    if isinstance(result, CheckReport):
+    report = as_check_report(result)
+    if report is not None:
         # Not tied to a file: an annotation without `file` shows on the run's summary page.
         lines += [
             f"::error title={escape_property(f'{o.check} did not run')}::{escape_data(o.reason)}"
-            for o in result.not_run
+            for o in report.not_run
         ]
     return "".join(line + "\n" for line in lines)

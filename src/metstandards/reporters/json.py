@@ -18,11 +18,12 @@ SCHEMA_VERSION = 1
 
 
 def document(result: LintResult) -> dict[str, Any]:
-    from metstandards.check.report import CheckReport
+    from metstandards.reporters import as_check_report
 
     lint = _lint_document(result)
-    if isinstance(result, CheckReport):
-        lint.update(_check_fields(result))
+    report = as_check_report(result)
+    if report is not None:
+        lint.update(_check_fields(report))
     return lint
 
 

@@ -57,11 +57,12 @@ def _suite(root: ET.Element, name: str, findings: list[Finding], outcome: Outcom
 
 
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.check.report import CheckReport
+    from metstandards.reporters import as_check_report
 
     root = ET.Element("testsuites", name="metstandards")
-    if isinstance(result, CheckReport):
-        for outcome in result.outcomes:
+    report = as_check_report(result)
+    if report is not None:
+        for outcome in report.outcomes:
             produced = set(outcome.findings)  # the baseline may have hidden some
             mine = [f for f in result.findings if f in produced]
             _suite(root, outcome.check, mine, outcome)

@@ -46,11 +46,14 @@ def _findings(findings: list[Finding]) -> list[str]:
 
 
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.check.report import CheckReport, summary
+    from metstandards.reporters import as_check_report
 
     lines = ["## metstandards"]
-    if isinstance(result, CheckReport):
-        verdict = "failed" if result.failed else "incomplete" if result.not_run else "passed"
+    report = as_check_report(result)
+    if report is not None:
+        from metstandards.check.report import summary
+
+        verdict = "failed" if report.failed else "incomplete" if report.not_run else "passed"
         lines += [
             "",
             f"**Result: {verdict}**",
@@ -58,15 +61,15 @@ def render(result: LintResult, color: bool) -> str:
             "| Standard | Check | Result |",
             "|---|---|---|",
         ]
-        for row in summary(result):
+        for row in summary(report):
             outcome = _ICONS[row.status.value]
             if row.status.value == "findings":
                 outcome += f" {row.findings} finding{'s' if row.findings != 1 else ''}"
             if row.note and row.status.value in ("not-run", "skipped", "disabled"):
                 outcome += f": {_cell(row.note)}"
             lines.append(f"| {_cell(row.standard)} | `{row.check}` | {outcome} |")
-        if result.baseline is not None:
-            use = result.baseline
+        if report.baseline is not None:
+            use = report.baseline
             lines += [
                 "",
                 f"Baseline `{_cell(use.path)}`: {use.suppressed} recorded findings not shown, "

@@ -98,21 +98,23 @@ def _fingerprint(finding: Finding, occurrence: int) -> str:
 
 
 def _incomplete(result: LintResult) -> bool:
-    from metstandards.check.report import CheckReport
+    from metstandards.reporters import as_check_report
 
-    return isinstance(result, CheckReport) and bool(result.not_run)
+    report = as_check_report(result)
+    return report is not None and bool(report.not_run)
 
 
 def _not_run_notifications(result: LintResult) -> list[dict[str, Any]]:
     """A check of ``metstandards check`` that did not run: an error notification, so code
     scanning shows the analysis as incomplete rather than clean."""
-    from metstandards.check.report import CheckReport
+    from metstandards.reporters import as_check_report
 
-    if not isinstance(result, CheckReport):
+    report = as_check_report(result)
+    if report is None:
         return []
     return [
         {"level": "error", "message": {"text": f"{o.check} did not run: {o.reason}"}}
-        for o in result.not_run
+        for o in report.not_run
     ]
 
 

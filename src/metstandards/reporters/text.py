@@ -47,11 +47,12 @@ def _plural(count: int, word: str) -> str:
 
 
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.check.report import CheckReport
+    from metstandards.reporters import as_check_report
 
     paint = _Painter(color)
-    if isinstance(result, CheckReport):
-        return _render_check(result, paint)
+    report = as_check_report(result)
+    if report is not None:
+        return _render_check(report, paint)
     lines = _finding_lines(result, paint)
     files = _plural(result.files_checked, "file")
     if not result.findings:

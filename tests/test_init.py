@@ -364,7 +364,7 @@ def test_a_new_user_adopts_the_standard_on_the_example_project(
         assert re.search(rf"^{re.escape(path)}:\d+:\d+: {code} ", output, re.M), (code, output)
     assert re.search(r"^mypy\.+Failed$", output, re.M), output
     assert "[return-value]" in output
-    assert re.search(r"^zizmor\.+(Passed|Failed)$", output, re.M), output
+    assert re.search(r"^zizmor\.+Passed$", output, re.M), output  # the written callers are clean
     assert "metstandards release tag" not in output  # a push hook: not run at commit time
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from metstandards.check.settings import CHECKS
+from metstandards.check import CHECKS
 from metstandards.cli import main
 from metstandards.scaffold.pin import Pin
 from metstandards.scaffold.sources import Sources, fill, placeholders

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
+from metstandards.check import CHECKS
 from metstandards.check.baseline import Baseline, BaselineUse, Snapshot, apply
 from metstandards.check.outcome import CheckContext, Outcome, Status
 from metstandards.check.report import CheckReport
-from metstandards.check.settings import CHECKS, CheckSettings
+from metstandards.check.settings import CheckSettings
 from metstandards.config import Config
 from metstandards.engine.discovery import Discovery, SourceFile
 from metstandards.engine.runner import LintResult, run_lint

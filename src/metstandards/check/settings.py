@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from metstandards.check import CHECKS
 from metstandards.config import (
     CHECK_SECTIONS,
     SECTION,
@@ -28,8 +29,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-#: The parts of ``check``, in the order they run.
-CHECKS = ("lint", "complexity", "version-tag", "ruff", "mypy", "bandit", "pip-audit")
 _RANKS = ("A", "B", "C", "D", "E", "F")
 _LEVELS = ("low", "medium", "high")
 _SEVERITIES = ("error", "warning")

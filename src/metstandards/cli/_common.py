@@ -1,0 +1,115 @@
+"""The ``main`` click group and what its commands share: config loading, error exits, report
+output and the exit-status texts of the epilogs.
+
+Kept apart from the commands so that each command module imports it and it imports none of
+them; at start-up it imports only click, the standard library and the package's version.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from metstandards import __version__
+
+if TYPE_CHECKING:
+    from metstandards.config import Config
+    from metstandards.engine.runner import LintResult
+    from metstandards.registry import Registry
+
+EXIT_CODES = """\b
+Exit status:
+  0  no findings
+  1  findings (including files that could not be checked, MS000)
+  2  usage or configuration error"""
+
+CHECK_EXIT_CODES = """\b
+Exit status:
+  0  every check ran and none reported an error (warnings may be shown)
+  1  error findings (those a baseline records are not counted)
+  2  usage or configuration error
+  3  no error findings, but a check did not run (a tool is missing, crashed,
+     timed out or could not reach its service): never counted as a pass"""
+
+INIT_EXIT_CODES = """\b
+Exit status:
+  0  every file was written or is up to date
+  1  a file holds other content and was left as it is (diff shown; --force overwrites it)
+  2  usage error: not a Python project, a bad --ref, an unknown workflow"""
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``message`` as a usage or configuration error and exit with status 2."""
+    click.echo(f"metstandards: error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=f"Run `metstandards COMMAND --help` for a command's options.\n\n{EXIT_CODES}",
+)
+@click.version_option(__version__, prog_name="metstandards")
+def main() -> None:
+    """Enforce the E-AI WG3 development standards for weather and climate ML code.
+
+    Rules are configured in `[tool.metstandards]` of the project's pyproject.toml.
+    """
+
+
+def load(start: Path, select: str | None, ignore: str | None) -> tuple[Config, Registry]:
+    """The project's config (with --select/--ignore applied) and the installed rules."""
+    import difflib
+    from dataclasses import replace
+
+    from metstandards.config import ConfigError, find_root, load_config
+    from metstandards.registry import RegistryError, load_registry
+
+    try:
+        registry = load_registry()
+        config = load_config(find_root(start), registry)
+        overrides = {"select": _codes(select), "ignore": _codes(ignore)}
+        for key, codes in overrides.items():
+            for code in codes or ():
+                if not any(known.startswith(code) for known in registry.codes):
+                    close = difflib.get_close_matches(code, sorted(registry.codes), n=1)
+                    hint = f" (did you mean {close[0]}?)" if close else ""
+                    raise ConfigError(f"--{key}: unknown rule code or prefix {code!r}{hint}")
+        config = replace(
+            config,
+            select=overrides["select"] or config.select,
+            ignore=overrides["ignore"] if overrides["ignore"] is not None else config.ignore,
+        )
+    except (ConfigError, RegistryError) as error:
+        fail(str(error))
+    return config, registry
+
+
+def write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, or fail with a usage error when it cannot be written."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror}")
+
+
+def emit(
+    result: LintResult, output_format: str, output_file: Path | None, color: bool | None
+) -> None:
+    """Print the report (or write it to ``output_file``), coloured only as text on a terminal."""
+    from metstandards.reporters import reporter
+
+    use_color = sys.stdout.isatty() and output_file is None if color is None else color
+    report = reporter(output_format)(result, use_color and output_format == "text")
+    if output_file is not None:
+        write(output_file, report)
+    else:
+        click.echo(report, nl=False, color=use_color)

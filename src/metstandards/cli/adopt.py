@@ -1,0 +1,106 @@
+"""The adoption and CI helpers: ``init`` brings a repository up to the standard, and
+``gpu-preflight`` checks that a CI job can use its GPU.
+
+Kept apart from the lint and check commands: neither runs a rule or a check; ``init`` writes a
+repository's config files from shipped templates and ``gpu-preflight`` probes the host.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from metstandards.cli._common import INIT_EXIT_CODES, fail, main
+
+
+@main.command(name="init", epilog=INIT_EXIT_CODES)
+@click.argument("path", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--ref",
+    help="The metstandards commit to pin, as a full 40-hex SHA [default: the latest release].",
+)
+@click.option(
+    "--version",
+    "version",
+    help="The release of that commit (v1.2.3), which the workflows install; needed with --ref "
+    "[default: the latest release].",
+)
+@click.option(
+    "--hooks-repo",
+    metavar="URL",
+    help="Where pre-commit fetches the metstandards hooks: a git URL or a local clone "
+    "[default: the GitHub repository of the latest release].",
+)
+@click.option(
+    "--workflows",
+    default="metstandards,python-ci",
+    show_default=True,
+    help="Comma-separated caller workflows to write into .github/workflows/ ('' for none).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that hold other content.")
+@click.option("--dry-run", is_flag=True, help="Show what would change, as diffs; write nothing.")
+def init(
+    path: Path,
+    ref: str | None,
+    version: str | None,
+    hooks_repo: str | None,
+    workflows: str,
+    force: bool,
+    dry_run: bool,
+) -> None:
+    """Bring the repository at PATH (default: here) up to the WG3 standard.
+
+    Writes .pre-commit-config.yaml (the metstandards hooks with ruff, mypy and zizmor), appends a
+    [tool.metstandards] section to pyproject.toml when it has none (the rest of the file is left
+    as it is), and writes caller workflows into .github/workflows/ that run the org's reusable
+    workflows. Everything pins one metstandards commit by its SHA. Running init again changes
+    nothing; a file that holds other content is shown as a diff and only --force overwrites it.
+    """
+    from metstandards.scaffold import ScaffoldError
+    from metstandards.scaffold.pin import choose_pin, load_pin
+    from metstandards.scaffold.plan import InitRequest, plan, write
+    from metstandards.scaffold.sources import Sources
+    from metstandards.scaffold.summary import summarize
+
+    names = tuple(name.strip() for name in workflows.split(",") if name.strip())
+    try:
+        sources = Sources.shipped()
+        pin = choose_pin(load_pin(sources.pin), ref, version)
+        request = InitRequest(path, pin, hooks_repo or pin.hooks_repo, names, sources)
+        changes = plan(request)
+        if not dry_run:
+            for change in changes:
+                write(path, change, force=force)
+    except ScaffoldError as error:
+        fail(str(error))
+    text, status = summarize(changes, dry_run=dry_run, force=force)
+    click.echo(text, nl=False)
+    raise SystemExit(status)
+
+
+@main.command(name="gpu-preflight")
+@click.option(
+    "--framework",
+    type=click.Choice(["auto", "torch"]),
+    default="auto",
+    show_default=True,
+    help="auto: check torch when this interpreter has it; torch: fail when it does not.",
+)
+@click.option(
+    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+)
+def gpu_preflight(framework: str, output_format: str) -> None:
+    """Check that this job can use a GPU, before it spends its allocation.
+
+    Checks that nvidia-smi lists a GPU, that /dev/nvidia* device files are there, that
+    CUDA_VISIBLE_DEVICES does not hide every GPU, and that torch (in a separate interpreter,
+    this one) was built with CUDA and sees a GPU. Nothing of the project is imported.
+    Exit status 0 when every required check passes, 1 otherwise.
+    """
+    from metstandards.gpu_preflight import Host, preflight, render_json, render_text
+
+    result = preflight(Host.current(), require_torch=framework == "torch")
+    render = render_json if output_format == "json" else render_text
+    click.echo(render(result), nl=False)
+    raise SystemExit(0 if result.passed else 1)

@@ -1,0 +1,268 @@
+"""The standard's gates: ``check`` runs every part of the standard on a project in one report,
+``baseline`` records today's findings so that ``check`` fails only on new ones, and
+``version-check`` runs only the release-tag check for the pre-push hook.
+
+Kept together because they share the project's ``[check]`` settings, the baseline file and the
+check runner; the runner and the tools are imported inside the commands, only when they run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from metstandards.check import CHECKS
+from metstandards.cli._common import CHECK_EXIT_CODES, emit, fail, load, main, write
+from metstandards.reporters import FORMATS
+
+if TYPE_CHECKING:
+    from metstandards.check.settings import CheckSettings
+    from metstandards.config import Config
+    from metstandards.registry import Registry
+
+
+def _check_setup(project: Path | None) -> tuple[Config, Registry, CheckSettings]:
+    from metstandards.check.settings import check_settings_for
+    from metstandards.config import ConfigError
+
+    start = Path(os.path.abspath(project or Path.cwd()))
+    if not start.is_dir():
+        fail(f"no such directory: {project}")
+    config, registry = load(start, None, None)
+    try:
+        _, settings = check_settings_for(config.root)
+    except ConfigError as error:
+        fail(str(error))
+    return config, registry, settings
+
+
+def _baseline_path(config: Config, settings: CheckSettings, explicit: Path | None) -> Path:
+    if explicit is not None:
+        return Path(os.path.abspath(explicit))
+    return config.root / str(settings.table("check")["baseline"])
+
+
+def _report_targets(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    targets = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not path or name not in FORMATS:
+            fail(
+                f"--report {value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}"
+            )
+        targets.append((name, Path(path)))
+    return targets
+
+
+@main.command(epilog=CHECK_EXIT_CODES)
+@click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format on stdout (or in --output-file).",
+)
+@click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write the report as FORMAT to PATH; repeatable "
+    "(e.g. --report sarif=check.sarif --report junit=check.xml).",
+)
+@click.option(
+    "--tag",
+    help="The release tag for MS502 [default: GITHUB_REF=refs/tags/..., CI_COMMIT_TAG, "
+    "else a tag on HEAD].",
+)
+@click.option(
+    "--skip",
+    multiple=True,
+    type=click.Choice(CHECKS),
+    help="Leave out a check for this run (repeatable); it is listed as disabled.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Baseline file [default: [check] baseline, used when it exists].",
+)
+@click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline.")
+@click.option(
+    "--show-config",
+    is_flag=True,
+    help="Print the effective settings and where each came from, then exit.",
+)
+@click.option("--no-cache", is_flag=True, help="Lint every file again, ignoring the cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Lint worker processes.")
+@click.option("--color/--no-color", default=None, help="Colour text output [default: terminal].")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show which check runs on stderr [default: when stderr is a terminal].",
+)
+def check(
+    project: Path | None,
+    output_format: str,
+    output_file: Path | None,
+    reports: tuple[str, ...],
+    tag: str | None,
+    skip: tuple[str, ...],
+    baseline_file: Path | None,
+    no_baseline: bool,
+    show_config: bool,
+    no_cache: bool,
+    jobs: int | None,
+    color: bool | None,
+    progress: bool | None,
+) -> None:
+    """Check a whole project against the WG3 standard, in one report.
+
+    Runs, as `[check] checks` of the profile lists: the metstandards lint rules, the complexity
+    gate (MS501), the release-tag check (MS502), and the real ruff, mypy, bandit and pip-audit
+    with the org's settings. PROJECT is a directory in the project (default: the current one).
+    A check that cannot run is reported as not run, with the reason, and never as passed.
+    """
+    from metstandards.check.baseline import BaselineError
+    from metstandards.check.baseline import load as load_baseline
+    from metstandards.check.progress import Progress
+    from metstandards.check.runner import CheckRequest, run_check
+    from metstandards.check.show_config import render_config
+
+    config, registry, settings = _check_setup(project)
+    if show_config:
+        click.echo(render_config(config, settings), nl=False)
+        return
+    extra = _report_targets(reports)
+    baseline_path = _baseline_path(config, settings, baseline_file)
+    baseline = None
+    if not no_baseline and (baseline_file is not None or baseline_path.is_file()):
+        try:
+            baseline = load_baseline(baseline_path)
+        except BaselineError as error:
+            fail(str(error))
+    show = Progress(sys.stderr.isatty() if progress is None else progress)
+    request = CheckRequest(
+        config,
+        registry,
+        settings,
+        tag=tag,
+        baseline=baseline,
+        baseline_path=os.path.relpath(baseline_path, config.root),
+        skip=frozenset(skip),
+        use_cache=not no_cache,
+        workers=jobs,
+    )
+    report = run_check(
+        request, started=show.started, finished=show.finished, files_done=show.files_done
+    )
+    for name, path in extra:
+        from metstandards.reporters import reporter
+
+        write(path, reporter(name)(report, False))
+    emit(report, output_format, output_file, color)
+    raise SystemExit(report.exit_status)
+
+
+@main.command(name="baseline")
+@click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write it [default: [check] baseline].",
+)
+@click.option(
+    "--skip",
+    multiple=True,
+    # The release-tag check is never recorded (see the docstring), so it cannot be left out.
+    type=click.Choice([name for name in CHECKS if name != "version-tag"]),
+    help="Leave out a check (repeatable).",
+)
+@click.option("--progress/--no-progress", default=None, help="Show progress on stderr.")
+def baseline_command(
+    project: Path | None, output_file: Path | None, skip: tuple[str, ...], progress: bool | None
+) -> None:
+    """Record today's findings, so that `check` fails only on new ones.
+
+    For adopting the standard on a legacy repository: commit the file, and `check` then hides
+    the recorded findings, fails on new ones, lets no recorded block get more complex (MS501),
+    and lists entries that no longer match so the record can shrink. Files that could not be
+    checked (MS000) and the release-tag check (MS502) are never recorded.
+    """
+    import json
+
+    from metstandards.check.baseline import record
+    from metstandards.check.progress import Progress
+    from metstandards.check.runner import CheckRequest, complexity_snapshot, run_check
+    from metstandards.gates.complexity import MODULE_AVERAGE, MODULE_MAINTAINABILITY, PROJECT
+
+    config, registry, settings = _check_setup(project)
+    path = _baseline_path(config, settings, output_file)
+    show = Progress(sys.stderr.isatty() if progress is None else progress)
+    request = CheckRequest(config, registry, settings, skip=frozenset({*skip, "version-tag"}))
+    report = run_check(
+        request, started=show.started, finished=show.finished, files_done=show.files_done
+    )
+    snapshot = complexity_snapshot(request) if "complexity" not in skip else {}
+    document = record(config.root, report.findings, snapshot)
+    write(path, json.dumps(document, indent=2) + "\n")
+    blocks = sum(
+        1
+        for path, measured in snapshot.items()
+        if path != PROJECT  # the project average
+        for key in measured
+        if key not in (MODULE_AVERAGE, MODULE_MAINTAINABILITY)
+    )
+    click.echo(
+        f"Recorded {len(document['findings'])} finding entries and the complexity of "
+        f"{blocks} blocks in {os.path.relpath(path)}."
+    )
+    for outcome in report.not_run:
+        click.echo(
+            f"warning: {outcome.check} did not run ({outcome.reason}); its findings are not "
+            "recorded and will fail `check` once it runs.",
+            err=True,
+        )
+
+
+def _pushed_tag(environ: Mapping[str, str]) -> str | None:
+    """The tag a pre-push hook is pushing: pre-commit names the pushed ref
+    ``PRE_COMMIT_LOCAL_BRANCH``, ``refs/tags/v1.2.3`` for a tag."""
+    ref = environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
+    prefix = "refs/tags/"
+    return ref[len(prefix) :] or None if ref.startswith(prefix) else None
+
+
+@main.command(name="version-check", epilog=CHECK_EXIT_CODES)
+@click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--tag",
+    help="The release tag [default: the tag being pushed (PRE_COMMIT_LOCAL_BRANCH=refs/tags/...), "
+    "GITHUB_REF=refs/tags/..., CI_COMMIT_TAG, else a tag on HEAD].",
+)
+def version_check(project: Path | None, tag: str | None) -> None:
+    """Check only that a release tag names the version the project declares (MS502).
+
+    The pre-push hook `metstandards-version-tag` runs this: a tag does not exist at commit time.
+    Without a tag there is nothing to check and the exit status is 0.
+    """
+    from metstandards.check.runner import CheckRequest, run_check
+
+    config, registry, settings = _check_setup(project)
+    others = frozenset(CHECKS) - {"version-tag"}
+    request = CheckRequest(
+        config, registry, settings, tag=tag or _pushed_tag(os.environ), skip=others
+    )
+    report = run_check(request)
+    emit(report, "text", None, None)
+    raise SystemExit(report.exit_status)

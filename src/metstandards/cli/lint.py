@@ -1,0 +1,158 @@
+"""The linter's commands: ``lint`` checks files against the rules, ``rules`` lists them (and
+the gates of ``check``) and ``explain`` prints one's documentation.
+
+``lint`` runs in a pre-commit hook on every commit, so the engine (and libcst with it) is
+imported inside the command, only when it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from metstandards.cli._common import EXIT_CODES, emit, fail, load, main
+from metstandards.reporters import FORMATS
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format. `github` prints workflow-command annotations.",
+)
+@click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option("--select", help="Comma-separated codes or prefixes to run, instead of the config's.")
+@click.option(
+    "--ignore", help="Comma-separated codes or prefixes to skip, instead of the config's."
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Check every file again; neither read nor write the cache."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: all cores]."
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour text output [default: when a terminal]."
+)
+def lint(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Path | None,
+    select: str | None,
+    ignore: str | None,
+    no_cache: bool,
+    jobs: int | None,
+    color: bool | None,
+) -> None:
+    """Check Python files against the metstandards rules.
+
+    PATHS are files or directories (default: the whole project). The project root is the nearest
+    directory with a pyproject.toml above them; project-level rules (MS102, MS201) always read
+    the whole project but report only in PATHS, which is what a pre-commit hook wants.
+    """
+    from metstandards.engine.runner import run_lint
+
+    for path in paths:
+        if not os.path.lexists(path):
+            fail(f"no such file or directory: {path}")
+    absolute = [Path(os.path.abspath(p)) for p in paths]
+    start = Path(os.path.commonpath(absolute)) if absolute else Path.cwd()
+    config, registry = load(start, select, ignore)
+    outside = [str(p) for p in absolute if not p.is_relative_to(config.root)]
+    if outside:
+        fail(f"paths outside the project root {config.root}: {', '.join(outside)}")
+
+    result = run_lint(config, registry, absolute, use_cache=not no_cache, workers=jobs)
+    emit(result, output_format, output_file, color)
+    raise SystemExit(1 if result.findings else 0)
+
+
+def _gate_row(code: str, module_name: str) -> dict[str, str]:
+    from importlib import import_module
+
+    module = import_module(module_name)
+    return {
+        "code": code,
+        "name": module.NAME,
+        "severity": "error",
+        "scope": "gate",
+        "summary": module.DOC.strip().splitlines()[0],
+        "origin": "metstandards check",
+    }
+
+
+@main.command(name="rules")
+@click.option(
+    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+)
+def list_rules(output_format: str) -> None:
+    """List every installed rule and the gates of `check`: code, name, severity, what it flags."""
+    import json
+
+    from metstandards.gates import GATES
+    from metstandards.registry import RegistryError, load_registry
+    from metstandards.rule import ProjectRule
+
+    try:
+        registry = load_registry()
+    except RegistryError as error:
+        fail(str(error))
+    rows = [
+        {
+            "code": code,
+            "name": rule.name,
+            "severity": rule.severity.value,
+            "scope": "project" if issubclass(rule, ProjectRule) else "file",
+            "summary": rule.summary(),
+            "origin": registry.origins[code],
+        }
+        for code, rule in sorted(registry.rules.items())
+    ]
+    rows += [_gate_row(code, module) for code, module in sorted(GATES.items())]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        click.echo(
+            f"{row['code']:<7} {row['name']:<{width}}  {row['severity']:<7} "
+            f"{row['scope']:<7}  {row['summary']}"
+        )
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show the documentation of the rule CODE (for example MS202)."""
+    import difflib
+    import inspect
+    from importlib import import_module
+
+    from metstandards.registry import RegistryError, load_registry
+
+    try:
+        registry = load_registry()
+    except RegistryError as error:
+        fail(str(error))
+    from metstandards.gates import GATES
+
+    gate = GATES.get(code.upper())
+    if gate is not None:
+        module = import_module(gate)
+        click.echo(f"# {module.CODE} {module.NAME} (gate of `metstandards check`)\n\n{module.DOC}")
+        return
+    rule = registry.rules.get(code.upper())
+    if rule is None:
+        known = sorted({*registry.codes, *GATES})
+        close = difflib.get_close_matches(code.upper(), known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        fail(f"unknown rule code {code!r}{hint}; `metstandards rules` lists them")
+    doc = inspect.cleandoc(rule.__doc__ or "")
+    click.echo(f"# {rule.code} {rule.name} ({rule.severity.value})\n\n{doc}")

@@ -68,7 +68,7 @@ def _lint(request: CheckRequest, files_done: FilesDone | None) -> tuple[Outcome,
         workers=request.workers,
         progress=files_done,
     )
-    return Outcome.ran("lint", result.findings, note=f"{result.files_checked} files"), result
+    return Outcome.ran("lint", result.findings, note=f"{result.files_checked} files checked"), result
 
 
 def _complexity(request: CheckRequest, context: CheckContext) -> Outcome:

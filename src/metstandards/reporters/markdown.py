@@ -61,12 +61,16 @@ def render(result: LintResult, color: bool) -> str:
             "| Standard | Check | Result |",
             "|---|---|---|",
         ]
+        noted: set[str] = set()
         for row in summary(report):
             outcome = _ICONS[row.status.value]
             if row.status.value == "findings":
                 outcome += f" {row.findings} finding{'s' if row.findings != 1 else ''}"
             if row.note and row.status.value in ("not-run", "skipped", "disabled"):
                 outcome += f": {_cell(row.note)}"
+            elif row.note and row.check not in noted:  # once per check, on its first row
+                outcome += f" ({_cell(row.note)})"
+            noted.add(row.check)
             lines.append(f"| {_cell(row.standard)} | `{row.check}` | {outcome} |")
         if report.baseline is not None:
             use = report.baseline

@@ -88,6 +88,7 @@ def _render_check(report: CheckReport, paint: _Painter) -> str:
     lines.append(
         paint("Standard".ljust(width) + "  " + "Check".ljust(check_width) + "  Result", _BOLD)
     )
+    noted: set[str] = set()
     for row in rows:
         result = f"{row.findings} finding{'s' if row.findings != 1 else ''}"
         if row.status.value != "findings":
@@ -96,6 +97,11 @@ def _render_check(report: CheckReport, paint: _Painter) -> str:
             result += f": {row.note}"
         style = _STATUS_STYLE[row.status.value]
         styled = paint(result, style) if style else result
+        if row.note and row.status.value in ("passed", "findings") and row.check not in noted:
+            # What a check that ran says of itself, such as files it could not measure: once
+            # per check, on its first row.
+            styled += f" ({row.note})"
+        noted.add(row.check)
         lines.append(f"{row.standard.ljust(width)}  {row.check.ljust(check_width)}  {styled}")
     lines.append("")
     lines.append(_verdict(report, paint))

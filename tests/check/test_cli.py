@@ -157,3 +157,13 @@ def test_the_gates_are_explained_and_listed(code: str) -> None:
     assert explained.exit_code == 0
     assert "## What it does" in explained.output
     assert code in CliRunner().invoke(main, ["rules"]).output
+
+
+def test_files_a_check_could_not_read_are_named_in_the_summary(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**CLEAN, "pkg/bad.py": "def f(:\n    pass\n"})
+    result = _check(root, *SLOW)
+    assert result.exit_code == 1  # MS000 and ruff's syntax error
+    complexity = next(line for line in result.output.splitlines() if "complexity  " in line)
+    assert "1 file not measured (syntax error): pkg/bad.py" in complexity
+    bandit = next(line for line in result.output.splitlines() if line.startswith("Security"))
+    assert "pkg/bad.py" in bandit

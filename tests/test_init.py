@@ -25,6 +25,7 @@ from hooks._pre_commit import (
 )
 
 from metstandards import __version__
+from metstandards._toml import tomllib
 from metstandards.cli import main
 from metstandards.scaffold import ScaffoldError
 from metstandards.scaffold.pin import Pin
@@ -40,10 +41,6 @@ WRITTEN = (
 )
 _PLACEHOLDER = re.compile(r"(?<!\$)\{\{")
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 
 @pytest.fixture

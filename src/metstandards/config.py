@@ -10,21 +10,17 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from metstandards._toml import tomllib
 from metstandards.data import data_dir
 
 if TYPE_CHECKING:
     from metstandards.registry import Registry
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 SECTION = "tool.metstandards"
 _LIST_KEYS = (

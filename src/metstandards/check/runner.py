@@ -68,7 +68,8 @@ def _lint(request: CheckRequest, files_done: FilesDone | None) -> tuple[Outcome,
         workers=request.workers,
         progress=files_done,
     )
-    return Outcome.ran("lint", result.findings, note=f"{result.files_checked} files checked"), result
+    note = f"{result.files_checked} files checked"
+    return Outcome.ran("lint", result.findings, note=note), result
 
 
 def _complexity(request: CheckRequest, context: CheckContext) -> Outcome:

@@ -8,12 +8,12 @@ the type of the profile's value. Errors name the file, the line and the key.
 from __future__ import annotations
 
 import difflib
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from metstandards._toml import tomllib
 from metstandards.check import CHECKS
 from metstandards.config import (
     CHECK_SECTIONS,
@@ -23,11 +23,6 @@ from metstandards.config import (
     profile_path,
     read_pyproject,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _RANKS = ("A", "B", "C", "D", "E", "F")
 _LEVELS = ("low", "medium", "high")

@@ -13,7 +13,6 @@ dynamic version).
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from metstandards._toml import tomllib
 from metstandards.config import key_line, table_line
 from metstandards.gates.legacy_setup import (
     SETUP_CFG,
@@ -42,11 +42,6 @@ from metstandards.gates.version_files import (
     read_text,
     version_file,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = ["DeclarationError", "Declared", "Derived", "read_declared_version"]
 

@@ -6,16 +6,11 @@ and quoting stay exactly as they are.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from metstandards._toml import tomllib
 from metstandards.config import ConfigError, read_pyproject
 from metstandards.scaffold import ScaffoldError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 SECTION = """\
 [tool.metstandards]

@@ -8,19 +8,14 @@ Exit 0 and 1 mean it checked; anything else, or output that is not its JSON, mea
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from metstandards._toml import tomllib
 from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity, Span
 from metstandards.tools.process import NotRun, outcome, relative, run_tool
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 CHECK = "bandit"
 

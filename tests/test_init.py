@@ -4,6 +4,7 @@ project with the real pre-commit."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import shutil
 import subprocess
@@ -274,7 +275,11 @@ def offline(config_path: Path) -> dict[str, str]:
             ours = {"repo": entry["repo"], "rev": entry["rev"]}
             continue
         package, manifest = THIRD_PARTY[entry["repo"]]
-        pinned = f"{package}=={entry['rev'].removeprefix('v')}"
+        version = entry["rev"].removeprefix("v")
+        if sys.version_info < (3, 11):
+            # The recipe's zizmor needs Python 3.11; the zizmor installed here stands in.
+            version = importlib.metadata.version(package)
+        pinned = f"{package}=={version}"
         hooks = [
             {
                 "name": hook["id"],

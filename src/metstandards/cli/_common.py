@@ -55,7 +55,10 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog=f"Run `metstandards COMMAND --help` for a command's options.\n\n{EXIT_CODES}",
+    epilog=(
+        "Run `metstandards COMMAND --help` for a command's options and exit statuses "
+        "(`check` adds 3: a check did not run).\n\n" + EXIT_CODES
+    ),
 )
 @click.version_option(__version__, prog_name="metstandards")
 def main() -> None:

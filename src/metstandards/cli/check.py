@@ -127,10 +127,11 @@ def check(
 ) -> None:
     """Check a whole project against the WG3 standard, in one report.
 
-    Runs, as `[check] checks` of the profile lists: the metstandards lint rules, the complexity
-    gate (MS501), the release-tag check (MS502), and the real ruff, mypy, bandit and pip-audit
-    with the org's settings. PROJECT is a directory in the project (default: the current one).
-    A check that cannot run is reported as not run, with the reason, and never as passed.
+    Runs the parts that `[check] checks` of the profile lists: the metstandards lint rules, the
+    complexity gate (MS501), the release-tag check (MS502), and the real ruff, mypy, bandit and
+    pip-audit with the org's settings. PROJECT is a directory in the project (default: the
+    current one). A check that cannot run is reported as not run, with the reason, and never as
+    passed.
     """
     from metstandards.check.baseline import BaselineError
     from metstandards.check.baseline import load as load_baseline

@@ -1,12 +1,16 @@
-"""Progress of a long ``check`` on a terminal: which check is running and how many files are done.
+"""Progress of a long ``check`` on a terminal: what is running, how many files lint has done,
+and a line for each check as it ends.
 
 Written to stderr and only when it is a terminal, so reports on stdout, pipes and CI logs stay
-clean; one line per check, rewritten in place while lint works through files.
+clean. The wrapped tools run beside lint, so the last line is a status line, rewritten in place
+("running: lint 120/1498 files, mypy"), and each finished check prints its own line above it.
+Callbacks come from several threads; a lock keeps lines whole.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -19,23 +23,35 @@ class Progress:
     def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
         self.enabled = enabled
         self.stream = stream or sys.stderr
-        self._label = ""
+        self._labels: dict[str, str] = {}
+        #: The checks running now, in the order they started, with what they report.
+        self._running: dict[str, str] = {}
+        self._lock = threading.Lock()
         self._last_draw = 0.0
 
-    def _write(self, text: str, end: str = "") -> None:
-        self.stream.write("\r\033[K" + text + end)
+    def _draw(self, line: str = "") -> None:
+        """``line`` (a finished check) if any, then the status line of what still runs."""
+        status = ", ".join(f"{name} {detail}".rstrip() for name, detail in self._running.items())
+        text = f"\r\033[K{line}\n" if line else "\r\033[K"
+        self.stream.write(text + (f"running: {status}" if status else ""))
         self.stream.flush()
 
     def started(self, check: str, index: int, total: int) -> None:
-        if self.enabled:
-            self._label = f"[{index}/{total}] {check}"
-            self._write(f"{self._label} ...")
+        if not self.enabled:
+            return
+        with self._lock:
+            self._labels[check] = f"[{index}/{total}] {check}"
+            self._running[check] = ""
+            self._draw()
 
     def files_done(self, done: int, total: int) -> None:
+        """Lint's files, as its worker processes hand them back."""
         now = time.monotonic()
         if self.enabled and (done == total or now - self._last_draw > 0.1):
-            self._last_draw = now
-            self._write(f"{self._label}: {done}/{total} files")
+            with self._lock:
+                self._last_draw = now
+                self._running["lint"] = f"{done}/{total} files"
+                self._draw()
 
     def finished(self, outcome: Outcome) -> None:
         if not self.enabled:
@@ -46,4 +62,7 @@ class Progress:
             result = outcome.status.value.replace("-", " ")
             if outcome.status is Status.NOT_RUN:
                 result += f" ({outcome.reason})"
-        self._write(f"{self._label}: {result} in {outcome.seconds:.1f} s", end="\n")
+        with self._lock:
+            self._running.pop(outcome.check, None)
+            label = self._labels.get(outcome.check, outcome.check)
+            self._draw(f"{label}: {result} in {outcome.seconds:.1f} s")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import Any
 
@@ -102,6 +103,10 @@ _PARTS: Mapping[str, Callable[[CheckRequest, CheckContext], Outcome]] = {
 }
 
 
+#: The wrapped tools: subprocesses, so they run beside the in-process parts, not after them.
+_TOOLS = ("ruff", "mypy", "bandit", "pip-audit")
+
+
 def run_check(
     request: CheckRequest,
     *,
@@ -109,39 +114,56 @@ def run_check(
     finished: Finished | None = None,
     files_done: FilesDone | None = None,
 ) -> CheckReport:
-    """Every enabled check in order, then the baseline, into one report."""
+    """Every enabled check, then the baseline, into one report (outcomes in ``CHECKS`` order).
+
+    Lint runs first. Then the wrapped tools start, each in a thread that waits for its process,
+    while the complexity gate and the version check run here: mypy's minutes overlap the rest.
+    """
     enabled = [name for name in CHECKS if name in request.settings.checks]
     to_run = [name for name in enabled if name not in request.skip]
     files, _ = Discovery(request.config).files([request.config.root])
-    outcomes: list[Outcome] = []
-    lint: LintResult | None = None
-    for name in CHECKS:
-        if name not in to_run:
-            why = "skipped with --skip" if name in enabled else "not in [check] checks"
-            outcomes.append(Outcome(name, Status.DISABLED, reason=why))
-            continue
+    results: dict[str, Outcome] = {}
+    lint: list[LintResult] = []
+
+    def run(name: str) -> Outcome:
         if started is not None:
             started(name, to_run.index(name) + 1, len(to_run))
         began = time.perf_counter()
         try:
             if name == "lint":
-                outcome, lint = _lint(request, files_done)
+                outcome, result = _lint(request, files_done)
+                lint.append(result)
             else:
                 context = _context(request, files, request.settings.table(name))
                 outcome = _PARTS[name](request, context)
         except Exception as error:  # one broken part must not hide the others' results
             outcome = Outcome.not_run(name, f"crashed: {type(error).__name__}: {error}")
-        outcome = Outcome(
-            outcome.check,
-            outcome.status,
-            outcome.findings,
-            outcome.reason,
-            time.perf_counter() - began,
-        )
-        outcomes.append(outcome)
+        timed = replace(outcome, seconds=time.perf_counter() - began)
         if finished is not None:
-            finished(outcome)
-    return _report(request, outcomes, lint)
+            finished(timed)
+        return timed
+
+    if "lint" in to_run:
+        # First and alone: its worker processes are forked, which is safe only while no other
+        # thread runs.
+        results["lint"] = run("lint")
+    tools = [name for name in to_run if name in _TOOLS]
+    with ThreadPoolExecutor(max_workers=max(len(tools), 1)) as pool:
+        running = {name: pool.submit(run, name) for name in tools}
+        for name in to_run:
+            if name not in running and name not in results:
+                results[name] = run(name)
+        results.update((name, future.result()) for name, future in running.items())
+    outcomes = [
+        results.get(name)
+        or Outcome(
+            name,
+            Status.DISABLED,
+            reason="skipped with --skip" if name in enabled else "not in [check] checks",
+        )
+        for name in CHECKS
+    ]
+    return _report(request, outcomes, lint[0] if lint else None)
 
 
 def _report(request: CheckRequest, outcomes: list[Outcome], lint: LintResult | None) -> CheckReport:

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "nowcast-unet"
 _MARK = re.compile(r"#\s*violation:((?:\s+(?:MS\d{3}|[a-z-]+:[\w-]+))+)")
@@ -25,15 +26,21 @@ def _marked() -> set[tuple[str, int, str]]:
     return marked
 
 
-def test_example_findings_are_exactly_the_marked_violations() -> None:
+def _report(*command: str) -> dict[str, Any]:
+    """The JSON report of ``metstandards COMMAND ... EXAMPLE``, which must exit 1 (findings)."""
     completed = subprocess.run(
-        [sys.executable, "-m", "metstandards", "lint", "--no-cache", "-f", "json", str(EXAMPLE)],
+        [sys.executable, "-m", "metstandards", *command, "--no-cache", "-f", "json", str(EXAMPLE)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert completed.returncode == 1, completed.stderr
-    report = json.loads(completed.stdout)
+    report: dict[str, Any] = json.loads(completed.stdout)
+    return report
+
+
+def test_example_findings_are_exactly_the_marked_violations() -> None:
+    report = _report("lint")
     found = {(f["path"], f["line"], f["code"]) for f in report["findings"]}
     assert found == {mark for mark in _marked() if _LINT_CODE.match(mark[2])}
     codes = {code for _, _, code in found}
@@ -44,17 +51,7 @@ def test_example_findings_are_exactly_the_marked_violations() -> None:
 def test_check_reports_every_part_and_the_tool_statuses() -> None:
     """The README's first command, with JSON output: lint rules, MS501, MS502, ruff, mypy and
     bandit report their marked violations; pip-audit either ran or says why it did not."""
-    completed = subprocess.run(
-        [
-            *(sys.executable, "-m", "metstandards", "check", "--no-cache", "--no-progress"),
-            *("--tag", "v0.4.0", "-f", "json", str(EXAMPLE)),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 1, completed.stderr
-    report = json.loads(completed.stdout)
+    report = _report("check", "--no-progress", "--tag", "v0.4.0")
     found = {(f["path"], f["line"], f["code"]) for f in report["findings"]}
     marked = _marked()
     # mypy's other findings depend on which of the example's dependencies are installed, and

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from conftest import write_project
 from radon.metrics import mi_rank, mi_visit  # type: ignore[import-untyped]
 
 from metstandards.check.outcome import CheckContext, Outcome, Status
@@ -32,13 +33,7 @@ def branches(name: str, complexity: int, indent: str = "") -> str:
 
 def context(root: Path, files: Mapping[str, str | bytes], **settings: object) -> CheckContext:
     """Write ``files`` under ``root``; those under ``tests/`` are test code, not package code."""
-    for relpath, content in files.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_project(root, files)
     everything = tuple(sorted(files))
     package = tuple(p for p in everything if not p.startswith("tests/"))
     return CheckContext(root, everything, package, settings)

@@ -8,12 +8,14 @@ them; at start-up it imports only click, the standard library and the package's 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from metstandards import __version__
+from metstandards.reporters import FORMATS
 
 if TYPE_CHECKING:
     from metstandards.config import Config
@@ -94,6 +96,25 @@ def load(start: Path, select: str | None, ignore: str | None) -> tuple[Config, R
     except (ConfigError, RegistryError) as error:
         fail(str(error))
     return config, registry
+
+
+def report_options(format_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format`` and ``--output-file``, the same for every command that prints a report."""
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--output-file", "-o", type=click.Path(path_type=Path), help="Write the report here."
+        )(command)
+        return click.option(
+            "--format",
+            "-f",
+            "output_format",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+            help=format_help,
+        )(command)
+
+    return decorate
 
 
 def write(path: Path, text: str) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from metstandards.check import CHECKS
-from metstandards.cli._common import CHECK_EXIT_CODES, emit, fail, load, main, write
+from metstandards.cli._common import CHECK_EXIT_CODES, emit, fail, load, main, report_options, write
 from metstandards.reporters import FORMATS
 
 if TYPE_CHECKING:
@@ -61,16 +61,7 @@ def _report_targets(values: tuple[str, ...]) -> list[tuple[str, Path]]:
 
 @main.command(epilog=CHECK_EXIT_CODES)
 @click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format on stdout (or in --output-file).",
-)
-@click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@report_options("Output format on stdout (or in --output-file).")
 @click.option(
     "--report",
     "reports",

@@ -12,22 +12,12 @@ from pathlib import Path
 
 import click
 
-from metstandards.cli._common import EXIT_CODES, emit, fail, load, main
-from metstandards.reporters import FORMATS
+from metstandards.cli._common import EXIT_CODES, emit, fail, load, main, report_options
 
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format. `github` prints workflow-command annotations.",
-)
-@click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@report_options("Output format. `github` prints workflow-command annotations.")
 @click.option("--select", help="Comma-separated codes or prefixes to run, instead of the config's.")
 @click.option(
     "--ignore", help="Comma-separated codes or prefixes to skip, instead of the config's."

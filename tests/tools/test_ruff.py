@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 from metstandards.check.outcome import Status
@@ -84,3 +86,61 @@ def test_a_parent_directorys_ruff_settings_do_not_leak_in(tmp_path: Path) -> Non
     (tmp_path / "pyproject.toml").write_text('[tool.ruff]\nextend-exclude = ["examples"]\n')
     ctx = context(tmp_path / "examples" / "demo", {"pkg/a.py": "import os\n"}, settings=SETTINGS)
     assert [f.code for f in ruff.run(ctx).findings] == ["ruff:F401"]
+
+
+# The repository's configuration is the base; the profile adds to its selection.
+
+BARE_EXCEPT_AND_UNUSED = "import os\n\ntry:\n    pass\nexcept:\n    pass\n"
+
+
+def test_the_profile_extends_the_repositorys_own_selection(tmp_path: Path) -> None:
+    pyproject = '[tool.ruff.lint]\nselect = ["E722"]\n'
+    files = {"pkg/mod.py": BARE_EXCEPT_AND_UNUSED}
+    own = ruff.run(context(tmp_path / "a", files, pyproject=pyproject))
+    extended = ruff.run(
+        context(tmp_path / "b", files, pyproject=pyproject, settings={"extend-select": ["F401"]})
+    )
+    assert [f.code for f in own.findings] == ["ruff:E722"]
+    assert [f.code for f in extended.findings] == ["ruff:F401", "ruff:E722"]
+
+
+def test_select_replaces_the_repositorys_selection(tmp_path: Path) -> None:
+    pyproject = '[tool.ruff.lint]\nselect = ["E722"]\n'
+    ctx = context(
+        tmp_path, {"pkg/mod.py": BARE_EXCEPT_AND_UNUSED}, pyproject=pyproject, settings=SETTINGS
+    )
+    assert [f.code for f in ruff.run(ctx).findings] == ["ruff:F401"]
+
+
+def test_a_ruff_toml_and_nested_configurations_apply_as_for_ruff_itself(tmp_path: Path) -> None:
+    files = {"pkg/mod.py": BARE_EXCEPT_AND_UNUSED, "scripts/run.py": BARE_EXCEPT_AND_UNUSED}
+    ctx = context(tmp_path, files)
+    (tmp_path / "ruff.toml").write_text('[lint]\nselect = ["E722"]\n')
+    (tmp_path / "scripts" / "ruff.toml").write_text('[lint]\nselect = ["F401"]\n')
+    found = [(f.path, f.code) for f in ruff.run(ctx).findings]
+    assert found == [("pkg/mod.py", "ruff:E722"), ("scripts/run.py", "ruff:F401")]
+
+
+def test_notebooks_and_stubs_are_checked_with_the_cell_named(tmp_path: Path) -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# title"]},
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": ["x = 1\n", "import os"],
+            },
+        ],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    ctx = context(tmp_path, {"nb.ipynb": json.dumps(notebook), "pkg/a.pyi": "import sys\n"})
+    ctx = replace(ctx, extra_sources=("nb.ipynb", "pkg/a.pyi"), settings={"select": ["F401"]})
+    found = [(f.path, f.line, f.message) for f in ruff.run(ctx).findings]
+    assert found == [
+        ("nb.ipynb", 2, "cell 2: `os` imported but unused"),
+        ("pkg/a.pyi", 1, "`sys` imported but unused"),
+    ]

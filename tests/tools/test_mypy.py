@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from metstandards.check.outcome import Status
+from metstandards.check.outcome import CheckContext, Status
 from metstandards.findings import Finding, Severity
 from metstandards.tools import mypy
 from metstandards.tools.process import NotRun
@@ -63,7 +66,8 @@ def test_clean_code_passes(tmp_path: Path) -> None:
 
 
 def test_hints_join_their_error_and_flags_are_passed(tmp_path: Path) -> None:
-    files = {"pkg/mod.py": "import not_a_module_anywhere\n"}
+    # A module of the project itself that cannot be found: a real error, not a missing package.
+    files = {"pkg/__init__.py": "", "pkg/mod.py": "import pkg.not_there\n"}
     found = mypy.run(context(tmp_path, files, settings=STRICT))
     quiet = mypy.run(
         context(tmp_path, files, settings={**STRICT, "flags": ["--ignore-missing-imports"]})
@@ -117,3 +121,157 @@ def test_every_location_form_mypy_writes_is_read(tmp_path: Path) -> None:
 def test_a_line_that_cannot_be_read_stops_the_check(tmp_path: Path) -> None:
     with pytest.raises(NotRun, match="could not be read: Found 3 errors"):
         mypy.parse(tmp_path, "pkg/a.py:1:1:1:2: error: x  [misc]\nFound 3 errors\n", Severity.ERROR)
+
+
+# The repository's configuration is the base; the profile adds what it requires.
+
+UNTYPED = "def f(x):\n    return x\n"
+
+
+def test_the_repositorys_own_configuration_decides_by_default(tmp_path: Path) -> None:
+    files = {"pkg/mod.py": UNTYPED}
+    strict_repo = context(tmp_path / "a", files, pyproject="[tool.mypy]\nstrict = true\n")
+    lenient_repo = context(tmp_path / "b", files, pyproject="[tool.mypy]\nstrict = false\n")
+    assert [f.code for f in mypy.run(strict_repo).findings] == ["mypy:no-untyped-def"]
+    assert mypy.run(lenient_repo).status is Status.PASSED
+
+
+def test_a_required_flag_is_added_and_a_relaxing_setting_is_named_once(tmp_path: Path) -> None:
+    pyproject = (
+        "[tool.mypy]\nstrict = false\n\n"
+        '[[tool.mypy.overrides]]\nmodule = "pkg.legacy"\ndisallow_untyped_defs = false\n'
+    )
+    files = {"pkg/__init__.py": "", "pkg/mod.py": UNTYPED, "pkg/legacy.py": UNTYPED}
+    settings = {"required-flags": ["--disallow-untyped-defs"]}
+    outcome = mypy.run(context(tmp_path, files, settings=settings, pyproject=pyproject))
+    # The flag reaches pkg.mod; the per-module section still wins for pkg.legacy, as in mypy.
+    assert [(f.path, f.code) for f in outcome.findings] == [("pkg/mod.py", "mypy:no-untyped-def")]
+    assert outcome.reason == (
+        "the repository's mypy configuration relaxes what the profile requires: "
+        "pyproject.toml:9 sets disallow_untyped_defs = false for pkg.legacy"
+    )
+
+
+def test_strict_from_the_profile_names_the_repositorys_strict_false(tmp_path: Path) -> None:
+    files = {"pkg/mod.py": UNTYPED}
+    outcome = mypy.run(
+        context(
+            tmp_path, files, settings={"strict": True}, pyproject="[tool.mypy]\nstrict = false\n"
+        )
+    )
+    assert [f.code for f in outcome.findings] == ["mypy:no-untyped-def"]
+    assert "pyproject.toml:5 sets strict = false (overridden)" in outcome.reason
+
+
+def test_a_mypy_ini_is_read_too(tmp_path: Path) -> None:
+    ctx = context(tmp_path, {"pkg/mod.py": UNTYPED})
+    (tmp_path / "mypy.ini").write_text("[mypy]\ndisallow_untyped_defs = True\n", encoding="utf-8")
+    assert [f.code for f in mypy.run(ctx).findings] == ["mypy:no-untyped-def"]
+
+
+def test_neither_a_parent_directorys_nor_the_users_config_leaks_in(tmp_path: Path) -> None:
+    (tmp_path / "mypy.ini").write_text("[mypy]\ndisallow_untyped_defs = True\n", encoding="utf-8")
+    assert mypy.run(context(tmp_path / "project", {"pkg/mod.py": UNTYPED})).status is Status.PASSED
+
+
+# Plugins are the repository's code: refused unless allowed, never when untrusted.
+
+PLUGIN = """\
+from pathlib import Path
+from mypy.plugin import Plugin
+
+Path(__file__).with_name("plugin-ran").write_text("yes")
+
+
+def plugin(version):
+    return Plugin
+"""
+
+
+def _plugin_project(root: Path, settings: dict[str, object]) -> CheckContext:
+    pyproject = '[tool.mypy]\nplugins = ["plug.py"]\nmypy_path = "$MYPY_CONFIG_FILE_DIR/stubs"\n'
+    files = {"pkg/mod.py": "x: int = 1\n", "plug.py": PLUGIN}
+    ctx = context(root, files, settings=settings, pyproject=pyproject)
+    return replace(ctx, package_files=("pkg/mod.py",))
+
+
+def test_plugins_the_configuration_names_are_refused_and_never_run(tmp_path: Path) -> None:
+    outcome = mypy.run(_plugin_project(tmp_path, {}))
+    assert outcome.status is Status.PASSED
+    assert not (tmp_path / "plugin-ran").exists()
+    assert "refused the mypy plugins plug.py (pyproject.toml:5)" in outcome.reason
+    assert "allow-plugins = true" in outcome.reason
+    assert not list(tmp_path.glob("mypy.ini")), "nothing is written into the repository"
+
+
+def test_plugins_run_when_allowed_but_never_when_untrusted(tmp_path: Path) -> None:
+    allowed = _plugin_project(tmp_path, {"allow-plugins": True})
+    untrusted = replace(allowed, untrusted=True)
+    assert "(--untrusted)" in mypy.run(untrusted).reason
+    assert not (tmp_path / "plugin-ran").exists()
+    outcome = mypy.run(allowed)
+    assert (tmp_path / "plugin-ran").exists()
+    assert "ran the repository's mypy plugins plug.py" in outcome.reason
+
+
+# Imports resolve in the project's environment; missing packages are folded into one line.
+
+USES_A_DEPENDENCY = "import weatherdep\n\nx: int = weatherdep.VALUE\n"
+
+
+def _venv_with_dependency(path: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
+    (site,) = path.glob("lib/python*/site-packages")
+    (site / "weatherdep").mkdir()
+    (site / "weatherdep" / "__init__.py").write_text("VALUE: str = 'x'\n", encoding="utf-8")
+    (site / "weatherdep" / "py.typed").write_text("", encoding="utf-8")
+    return path
+
+
+def test_missing_packages_are_one_line_of_the_note(tmp_path: Path) -> None:
+    files = {"pkg/mod.py": USES_A_DEPENDENCY + "import other.sub\nimport pkg.missing\n"}
+    outcome = mypy.run(context(tmp_path, files))
+    assert [f.message.split(" (")[0] for f in outcome.findings] == [
+        'Cannot find implementation or library stub for module named "pkg.missing"'
+    ]
+    assert outcome.reason.startswith(
+        f"2 imported packages are not installed in {sys.executable} (the environment "
+        "metstandards runs in): other, weatherdep; their 3 import errors are not reported."
+    )
+
+
+def test_the_projects_venv_resolves_its_imports(tmp_path: Path) -> None:
+    ctx = context(tmp_path, {"pkg/mod.py": USES_A_DEPENDENCY})
+    _venv_with_dependency(tmp_path / ".venv")
+    outcome = mypy.run(ctx)
+    # weatherdep.VALUE is a str in the venv: mypy saw the real package.
+    assert [f.code for f in outcome.findings] == ["mypy:assignment"]
+
+
+def test_the_python_setting_names_the_interpreter(tmp_path: Path) -> None:
+    venv = _venv_with_dependency(tmp_path / "envs" / "project")
+    ctx = context(
+        tmp_path / "repo",
+        {"pkg/mod.py": USES_A_DEPENDENCY},
+        settings={"python": str(venv / "bin" / "python")},
+    )
+    assert [f.code for f in mypy.run(ctx).findings] == ["mypy:assignment"]
+    missing = replace(ctx, settings={"python": "no/such/python"})
+    outcome = mypy.run(missing)
+    assert outcome.status is Status.NOT_RUN
+    assert outcome.reason == "[tool.metstandards.mypy] python: no such interpreter: no/such/python"
+
+
+def test_an_interpreter_git_tracks_is_never_run(tmp_path: Path) -> None:
+    ctx = context(tmp_path, {"pkg/mod.py": "x: int = 1\n"})
+    fake = tmp_path / ".venv" / "bin" / "python"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(f'#!/bin/sh\ntouch {tmp_path}/interpreter-ran\nexec {sys.executable} "$@"\n')
+    fake.chmod(0o755)
+    for command in (["init", "-q"], ["add", "-A"]):
+        subprocess.run(["git", *command], cwd=tmp_path, check=True)
+    assert mypy.run(ctx).status is Status.PASSED
+    refused = mypy.run(replace(ctx, settings={"python": ".venv/bin/python"}))
+    assert refused.status is Status.NOT_RUN
+    assert "git tracks it" in refused.reason
+    assert not (tmp_path / "interpreter-ran").exists()

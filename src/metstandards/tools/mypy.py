@@ -1,4 +1,13 @@
-"""mypy with the organisation's strictness, on the package code lint discovered.
+"""mypy with the repository's own configuration, in the project's environment.
+
+The repository's mypy configuration is the base (:mod:`.mypy_config`): its strictness stands,
+and the profile adds only the flags it requires (``strict``, ``required-flags``) and any extra
+``flags``. Where the configuration relaxes a required flag, the note says so once. Plugins the
+configuration names are code of the repository, so they are refused unless ``allow-plugins`` is
+set (and always with ``--untrusted``); the note says which were refused. Imports resolve in the
+project's interpreter (:mod:`.environment`); imports of other packages that cannot be found there
+are folded into one line of the note, since they say the environment lacks the project's
+dependencies, not that the code is wrong.
 
 mypy's text output is parsed rather than ``--output json``: JSON needs mypy 1.11 and has no end
 positions before 2.x, while ``path:line:col:end_line:end_col: error: message  [code]`` (from
@@ -16,13 +25,16 @@ with the same module name, a bad flag) and the rest of the code went unchecked: 
 from __future__ import annotations
 
 import re
-import sys
+import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity, Span
+from metstandards.tools import mypy_config
+from metstandards.tools.environment import Interpreter, project_interpreter
 from metstandards.tools.process import NotRun, outcome, relative, run_tool
 
 CHECK = "mypy"
@@ -46,6 +58,15 @@ _LINE = re.compile(
 )
 
 
+#: mypy's codes for an import it cannot resolve (``import`` before mypy 1.7).
+_MISSING_CODES = ("mypy:import-not-found", "mypy:import")
+_MISSING = re.compile(
+    r'Cannot find implementation or library stub for module named "(?P<module>[\w.]+)"'
+)
+#: Missing packages named in the note before the rest are only counted.
+_LISTED = 8
+
+
 def run(ctx: CheckContext, *, search: Sequence[str | Path] | None = None) -> Outcome:
     """``search``: the directories mypy is looked for in (default: next to Python, then PATH)."""
     return outcome(CHECK, lambda: _check(ctx, search))
@@ -54,17 +75,29 @@ def run(ctx: CheckContext, *, search: Sequence[str | Path] | None = None) -> Out
 def _check(ctx: CheckContext, search: Sequence[str | Path] | None) -> tuple[list[Finding], str]:
     if not ctx.package_files:
         return [], "no package files"
-    args = [
-        *(["--strict"] if ctx.settings.get("strict", False) else []),
-        *ctx.settings.get("flags", []),
-        *_OUTPUT_FLAGS,
-        # Imports resolve against the environment metstandards runs in, wherever mypy lives.
-        "--python-executable",
-        sys.executable,
-    ]
-    completed = run_tool(
-        CHECK, [*args, "--", *ctx.package_files], cwd=ctx.root, timeout=ctx.timeout, search=search
+    required = [*(["--strict"] if ctx.settings.get("strict", False) else [])]
+    required += ctx.settings.get("required-flags", [])
+    interpreter = project_interpreter(
+        ctx.root, str(ctx.settings.get("python", "")), untrusted=ctx.untrusted
     )
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="metstandards-mypy-") as scratch:
+        config_args = _config_args(ctx, required, Path(scratch), notes)
+        args = [
+            *config_args,
+            *required,
+            *ctx.settings.get("flags", []),
+            *_OUTPUT_FLAGS,
+            "--python-executable",
+            str(interpreter.executable),
+        ]
+        completed = run_tool(
+            CHECK,
+            [*args, "--", *ctx.package_files],
+            cwd=ctx.root,
+            timeout=ctx.timeout,
+            search=search,
+        )
     if completed.returncode not in (0, 1):
         first_error = next((ln for ln in completed.stdout.splitlines() if ": error: " in ln), "")
         raise completed.crashed(first_error)
@@ -72,7 +105,84 @@ def _check(ctx: CheckContext, search: Sequence[str | Path] | None) -> tuple[list
     findings, warnings = parse(ctx.root, completed.stdout, severity)
     if completed.returncode == 1 and not findings:
         raise completed.crashed()
-    return findings, "; ".join(warnings)
+    findings, missing = fold_missing_imports(findings, own_modules(ctx.package_files))
+    if missing:
+        notes.append(_missing_note(missing, interpreter))
+    return findings, "; ".join([*warnings, *notes])
+
+
+def _config_args(
+    ctx: CheckContext, required: list[str], scratch: Path, notes: list[str]
+) -> list[str]:
+    """``--config-file`` for the repository's configuration (a copy without its plugins unless
+    they are allowed), or for none at all; what the note should say about it goes in ``notes``."""
+    config = mypy_config.find(ctx.root)
+    if config is None:
+        return ["--config-file", ""]  # neither a parent directory's nor the user's
+    if relaxed := mypy_config.relaxations(config, required):
+        notes.append(
+            "the repository's mypy configuration relaxes what the profile requires: "
+            + "; ".join(relaxed)
+        )
+    plugins = config.plugins
+    if not plugins:
+        return ["--config-file", config.name]
+    listing = f"{', '.join(plugins)} ({config.where(config.sections[0], 'plugins')})"
+    if ctx.settings.get("allow-plugins", False) and not ctx.untrusted:
+        notes.append(f"ran the repository's mypy plugins {listing}")
+        return ["--config-file", config.name]
+    why = (
+        "the repository is untrusted here (--untrusted)"
+        if ctx.untrusted
+        else "allow them with [tool.metstandards.mypy] allow-plugins = true"
+    )
+    notes.append(
+        f"refused the mypy plugins {listing}: a plugin is code the repository names, and "
+        f"metstandards runs none; {why}"
+    )
+    return ["--config-file", str(mypy_config.without_plugins(config, scratch))]
+
+
+def own_modules(package_files: Sequence[str]) -> frozenset[str]:
+    """The top-level modules of the project's own code (``src/`` layout understood)."""
+    tops = set()
+    for path in package_files:
+        parts = path.split("/")
+        if parts[0] == "src" and len(parts) > 1:
+            parts = parts[1:]
+        tops.add(parts[0].removesuffix(".pyi").removesuffix(".py"))
+    return frozenset(tops)
+
+
+def fold_missing_imports(
+    findings: list[Finding], own: frozenset[str]
+) -> tuple[list[Finding], Counter[str]]:
+    """The findings less mypy's "cannot find module" errors for other packages, and how many
+    of those there were per missing top-level package."""
+    kept: list[Finding] = []
+    missing: Counter[str] = Counter()
+    for finding in findings:
+        module = _MISSING.match(finding.message) if finding.code in _MISSING_CODES else None
+        top = module["module"].split(".")[0] if module else None
+        if top is None or top in own:
+            kept.append(finding)
+        else:
+            missing[top] += 1
+    return kept, missing
+
+
+def _missing_note(missing: Counter[str], interpreter: Interpreter) -> str:
+    names = [name for name, _ in missing.most_common()]
+    more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
+    errors = sum(missing.values())
+    packages = "1 imported package is" if len(names) == 1 else f"{len(names)} imported packages are"
+    return (
+        f"{packages} not installed in {interpreter.executable} ({interpreter.origin}): "
+        f"{', '.join(names[:_LISTED])}{more}; "
+        f"{'1 import error is' if errors == 1 else f'their {errors} import errors are'} "
+        "not reported. Install the project's dependencies "
+        "there, or point [tool.metstandards.mypy] python at the project's environment"
+    )
 
 
 def parse(root: Path, text: str, severity: Severity) -> tuple[list[Finding], list[str]]:

@@ -8,9 +8,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
-from metstandards.check import CHECKS
 from metstandards.cli import main
 from metstandards.scaffold.pin import Pin
 from metstandards.scaffold.sources import Sources, fill, placeholders
@@ -55,16 +55,23 @@ def test_every_hook_calls_an_existing_command() -> None:
         assert command in main.commands, hook["id"]
 
 
-def test_the_complexity_hook_skips_every_other_part_of_check() -> None:
-    words = shlex.split(manifest()["metstandards-complexity"]["entry"])
-    skipped = {value for option, value in pairwise(words) if option == "--skip"}
-    assert skipped == set(CHECKS) - {"complexity"}
+@pytest.mark.parametrize("hook_id", ["metstandards-ruff", "metstandards-complexity"])
+def test_the_per_file_hooks_run_one_part_of_check_on_the_staged_files(hook_id: str) -> None:
+    hook = manifest()[hook_id]
+    words = shlex.split(hook["entry"])
+    assert words[:2] == ["metstandards", "check"]
+    assert [value for option, value in pairwise(words) if option == "--only"] == [
+        hook_id.removeprefix("metstandards-")
+    ]
+    assert set(words[2::2]) == {"--only"}
+    assert hook["pass_filenames"] is True
 
 
 def test_only_the_push_and_manual_hooks_leave_the_commit_stage() -> None:
     stages = {hook_id: hook.get("stages") for hook_id, hook in manifest().items()}
     assert stages == {
         "metstandards-lint": None,
+        "metstandards-ruff": None,
         "metstandards-complexity": None,
         "metstandards-version-tag": ["pre-push"],
         "metstandards-check": ["manual"],
@@ -77,7 +84,7 @@ def test_the_projects_own_hooks_run_the_manifests_commands(tmp_path: Path) -> No
     shipped = manifest()
     config = yaml.safe_load((CHECKOUT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     local = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
-    for hook_id in ("metstandards-lint", "metstandards-complexity", "metstandards-version-tag"):
+    for hook_id in set(shipped) - {"metstandards-check"}:
         for key in ("entry", "types", "types_or", "pass_filenames", "always_run", "stages"):
             assert local[hook_id].get(key) == shipped[hook_id].get(key), (hook_id, key)
     done = pre_commit(

@@ -43,7 +43,14 @@ def test_report_validates_and_holds_every_finding(lint: Lint, validator: Any) ->
     document = json.loads(run.stdout)
     validator.validate(document)
 
-    assert list(document) == ["schema_version", "tool", "files_checked", "not_checked", "findings"]
+    assert list(document) == [
+        "schema_version",
+        "tool",
+        "files_checked",
+        "not_checked",
+        "findings",
+        "baseline",
+    ]
     assert document["schema_version"] == 1
     assert document["tool"] == {"name": "metstandards", "version": __version__}
     assert document["files_checked"] == 4

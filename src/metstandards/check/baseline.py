@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,9 +132,16 @@ def load(path: Path) -> Baseline:
 
 
 def apply(
-    baseline: Baseline, root: Path, findings: Iterable[Finding], name: str
+    baseline: Baseline,
+    root: Path,
+    findings: Iterable[Finding],
+    name: str,
+    covered: Callable[[str, str], bool] | None = None,
 ) -> tuple[list[Finding], BaselineUse]:
-    """``findings`` less those the baseline records, and what was stale in it."""
+    """``findings`` less those the baseline records, and what was stale in it.
+
+    ``covered(code, path)`` says which entries this run could have matched: a commit hook that
+    checked two files with one tool cannot tell whether entries elsewhere are stale."""
     remaining: Counter[Key] = Counter(baseline.findings)
     lines = _Lines(root)
     kept: list[Finding] = []
@@ -149,6 +156,6 @@ def apply(
     stale = tuple(
         f"{path}: {code}" + (f" (x{count})" if count > 1 else "")
         for (code, path, _), count in sorted(remaining.items(), key=lambda i: i[0][1:] + i[0][:1])
-        if count > 0
+        if count > 0 and (covered is None or covered(code, path))
     )
     return kept, BaselineUse(name, suppressed, stale)

@@ -14,6 +14,9 @@ from typing import Any
 
 from metstandards.findings import Finding
 
+#: The reason of a check that ``--only`` left out; summary tables leave such checks out.
+NOT_SELECTED = "not selected with --only"
+
 
 class Status(str, Enum):
     """How one check ended."""
@@ -68,3 +71,13 @@ class CheckContext:
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: Seconds a wrapped tool may run before it is stopped and reported as not run.
     timeout: float = 600.0
+    #: Stubs and notebooks under the same excludes: ruff reads them, the other checks do not.
+    extra_sources: tuple[str, ...] = ()
+    #: False when only some files were asked for (a commit hook): project-wide measures, such
+    #: as the project's average complexity, are then left to the full run.
+    whole_project: bool = True
+    #: Where a check may keep results between runs (the project's cache directory); None: don't.
+    cache_dir: Path | None = None
+    #: The repository's code and configuration come from an untrusted source (a pull request):
+    #: nothing it names is run, whatever its configuration allows (``check --untrusted``).
+    untrusted: bool = False

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from metstandards.check.baseline import BaselineUse
-from metstandards.check.outcome import Outcome, Status
+from metstandards.check.outcome import NOT_SELECTED, Outcome, Status
 from metstandards.engine.runner import LintResult
 from metstandards.findings import Finding, Severity
 
@@ -32,7 +31,6 @@ class CheckReport(LintResult):
     """A lint report plus the outcome of every check; ``findings`` are all checks' findings."""
 
     outcomes: tuple[Outcome, ...] = ()
-    baseline: BaselineUse | None = None
 
     @property
     def not_run(self) -> tuple[Outcome, ...]:
@@ -61,13 +59,22 @@ class StandardRow:
     note: str = ""
 
 
+def _left_out_by_only(outcome: Outcome) -> bool:
+    return outcome.status is Status.DISABLED and outcome.reason == NOT_SELECTED
+
+
 def summary(report: CheckReport) -> list[StandardRow]:
-    """One row per standard: passed, its number of findings, not run (why), or disabled."""
+    """One row per standard: passed, its number of findings, not run (why), or disabled.
+
+    Checks that ``--only`` left out have no row: a commit hook that runs one check reports on
+    that one."""
     by_check = {o.check: o for o in report.outcomes}
     rows = []
     for standard, check, prefix in STANDARDS:
         outcome = by_check.get(check)
-        if outcome is None:
+        if outcome is None or (
+            outcome.status is Status.DISABLED and outcome.reason == NOT_SELECTED
+        ):
             continue
         found: list[Finding] = [f for f in report.findings if f.code.startswith(prefix)]
         if outcome.status in (Status.NOT_RUN, Status.DISABLED, Status.SKIPPED):

@@ -12,15 +12,17 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from metstandards.check import CHECKS
 from metstandards.check.baseline import Baseline, BaselineUse, Snapshot, apply
-from metstandards.check.outcome import CheckContext, Outcome, Status
+from metstandards.check.outcome import NOT_SELECTED, CheckContext, Outcome, Status
 from metstandards.check.report import CheckReport
 from metstandards.check.settings import CheckSettings
 from metstandards.config import Config
 from metstandards.engine.discovery import Discovery, SourceFile
+from metstandards.engine.patterns import Patterns
 from metstandards.engine.runner import LintResult, run_lint
 from metstandards.findings import Finding
 from metstandards.registry import Registry
@@ -44,19 +46,44 @@ class CheckRequest:
     baseline: Baseline | None = None
     baseline_path: str = ""
     skip: frozenset[str] = frozenset()
+    #: When not empty, the only checks that run (``--only``); the others are left out.
+    only: frozenset[str] = frozenset()
+    #: Files or directories to report on (absolute); empty: the whole project.
+    targets: tuple[Path, ...] = ()
     use_cache: bool = True
     workers: int | None = None
+    #: Run nothing the repository names (``--untrusted``): see ``CheckContext.untrusted``.
+    untrusted: bool = False
+
+
+#: Files ruff reads besides the Python files lint reads (ruff's own defaults).
+_RUFF_SOURCES = ("*.pyi", "*.ipynb")
+
+
+def _discover(request: CheckRequest) -> list[SourceFile]:
+    """The project's files under the configuration's excludes: those lint reads, and the stubs
+    and notebooks ruff reads too."""
+    config = request.config
+    wider = replace(config, include=(*config.include, *_RUFF_SOURCES))
+    files, _ = Discovery(wider).files(list(request.targets) or [config.root])
+    return files
 
 
 def _context(
-    request: CheckRequest, files: list[SourceFile], settings: Mapping[str, Any]
+    request: CheckRequest, discovered: list[SourceFile], settings: Mapping[str, Any]
 ) -> CheckContext:
+    linted = Patterns(request.config.include)
+    files = [f for f in discovered if linted.matches(f.relpath)]
     return CheckContext(
         root=request.config.root,
         python_files=tuple(f.relpath for f in files),
+        extra_sources=tuple(f.relpath for f in discovered if not linted.matches(f.relpath)),
         package_files=tuple(f.relpath for f in files if f.role is Role.PACKAGE),
         settings=settings,
         timeout=float(request.settings.table("check")["timeout-s"]),
+        whole_project=not request.targets,
+        cache_dir=request.config.root / request.config.cache_dir if request.use_cache else None,
+        untrusted=request.untrusted,
     )
 
 
@@ -64,7 +91,7 @@ def _lint(request: CheckRequest, files_done: FilesDone | None) -> tuple[Outcome,
     result = run_lint(
         request.config,
         request.registry,
-        [],
+        request.targets,
         use_cache=request.use_cache,
         workers=request.workers,
         progress=files_done,
@@ -105,6 +132,18 @@ _PARTS: Mapping[str, Callable[[CheckRequest, CheckContext], Outcome]] = {
 
 #: The wrapped tools: subprocesses, so they run beside the in-process parts, not after them.
 _TOOLS = ("ruff", "mypy", "bandit", "pip-audit")
+#: Checks that look at files one by one: given paths, they report only on those.
+_PER_FILE = ("lint", "complexity", "ruff", "mypy", "bandit")
+
+
+def _left_out(request: CheckRequest, name: str, enabled: list[str]) -> Outcome:
+    if name not in enabled:
+        reason = "not in [check] checks"
+    elif request.only and name not in request.only:
+        reason = NOT_SELECTED
+    else:
+        reason = "skipped with --skip"
+    return Outcome(name, Status.DISABLED, reason=reason)
 
 
 def run_check(
@@ -120,8 +159,12 @@ def run_check(
     while the complexity gate and the version check run here: mypy's minutes overlap the rest.
     """
     enabled = [name for name in CHECKS if name in request.settings.checks]
-    to_run = [name for name in enabled if name not in request.skip]
-    files, _ = Discovery(request.config).files([request.config.root])
+    to_run = [
+        name
+        for name in enabled
+        if name not in request.skip and (not request.only or name in request.only)
+    ]
+    files = _discover(request)
     results: dict[str, Outcome] = {}
     lint: list[LintResult] = []
 
@@ -154,24 +197,37 @@ def run_check(
             if name not in running and name not in results:
                 results[name] = run(name)
         results.update((name, future.result()) for name, future in running.items())
-    outcomes = [
-        results.get(name)
-        or Outcome(
-            name,
-            Status.DISABLED,
-            reason="skipped with --skip" if name in enabled else "not in [check] checks",
-        )
-        for name in CHECKS
-    ]
-    return _report(request, outcomes, lint[0] if lint else None)
+    outcomes = [results.get(name) or _left_out(request, name, enabled) for name in CHECKS]
+    asked = {f.relpath for f in files} if request.targets else None
+    if asked is not None:
+        outcomes = [_only_in(outcome, asked) for outcome in outcomes]
+    return _report(request, outcomes, lint[0] if lint else None, asked)
 
 
-def _report(request: CheckRequest, outcomes: list[Outcome], lint: LintResult | None) -> CheckReport:
+def _only_in(outcome: Outcome, paths: set[str]) -> Outcome:
+    """A per-file check's outcome with only the findings in ``paths`` (mypy also reports in
+    the modules it follows imports into)."""
+    if outcome.check not in _PER_FILE or outcome.check == "lint":  # lint reports only in them
+        return outcome
+    kept = tuple(f for f in outcome.findings if f.path in paths)
+    if len(kept) == len(outcome.findings):
+        return outcome
+    status = outcome.status if kept else Status.PASSED
+    return replace(outcome, findings=kept, status=status)
+
+
+def _report(
+    request: CheckRequest,
+    outcomes: list[Outcome],
+    lint: LintResult | None,
+    asked: set[str] | None,
+) -> CheckReport:
     findings: list[Finding] = sorted(f for o in outcomes for f in o.findings)
     use: BaselineUse | None = None
     if request.baseline is not None:
+        covered = _covered(outcomes, lint, asked)
         findings, use = apply(
-            request.baseline, request.config.root, findings, request.baseline_path
+            request.baseline, request.config.root, findings, request.baseline_path, covered
         )
     return CheckReport(
         findings=findings,
@@ -184,9 +240,24 @@ def _report(request: CheckRequest, outcomes: list[Outcome], lint: LintResult | N
     )
 
 
+def _covered(
+    outcomes: list[Outcome], lint: LintResult | None, paths: set[str] | None
+) -> Callable[[str, str], bool]:
+    """Which baseline entries this run could have matched: those of the checks that ran, in
+    the files it reported on (``check`` on staged files cannot judge entries elsewhere)."""
+    ran = {o.check for o in outcomes if o.status in (Status.PASSED, Status.FINDINGS)}
+    prefixes = tuple(f"{name}:" for name in _TOOLS if name in ran)
+    lint_codes = {rule.code for rule in lint.rules} if lint is not None and "lint" in ran else set()
+
+    def covered(code: str, path: str) -> bool:
+        in_scope = paths is None or path in paths
+        return in_scope and (code in lint_codes or code.startswith(prefixes))
+
+    return covered
+
+
 def complexity_snapshot(request: CheckRequest) -> Snapshot:
     """Today's complexity of every measured block, for ``metstandards baseline``."""
     from metstandards.gates.complexity import snapshot
 
-    files, _ = Discovery(request.config).files([request.config.root])
-    return snapshot(_context(request, files, request.settings.table("complexity")))
+    return snapshot(_context(request, _discover(request), request.settings.table("complexity")))

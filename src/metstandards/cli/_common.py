@@ -18,6 +18,7 @@ from metstandards import __version__
 from metstandards.reporters import FORMATS
 
 if TYPE_CHECKING:
+    from metstandards.check.baseline import Baseline
     from metstandards.config import Config
     from metstandards.engine.runner import LintResult
     from metstandards.registry import Registry
@@ -96,6 +97,38 @@ def load(start: Path, select: str | None, ignore: str | None) -> tuple[Config, R
     except (ConfigError, RegistryError) as error:
         fail(str(error))
     return config, registry
+
+
+def baseline_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--baseline`` and ``--no-baseline``, the same for ``lint`` and ``check``."""
+    command = click.option(
+        "--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline."
+    )(command)
+    return click.option(
+        "--baseline",
+        "baseline_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Baseline file [default: [check] baseline, used when it exists].",
+    )(command)
+
+
+def load_baseline(
+    root: Path, default: str, explicit: Path | None, disabled: bool
+) -> tuple[Baseline, str] | None:
+    """The baseline a run applies, and its path relative to ``root``: ``explicit``, else
+    ``default`` (relative to ``root``) when that file exists; None with ``disabled``."""
+    import os
+
+    from metstandards.check.baseline import BaselineError
+    from metstandards.check.baseline import load as load_file
+
+    path = Path(os.path.abspath(explicit)) if explicit is not None else root / default
+    if disabled or (explicit is None and not path.is_file()):
+        return None
+    try:
+        return load_file(path), os.path.relpath(path, root)
+    except BaselineError as error:
+        fail(str(error))
 
 
 def report_options(format_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 import click
 
 from metstandards.check import CHECKS
-from metstandards.cli._common import CHECK_EXIT_CODES, emit, fail, load, main, report_options, write
+from metstandards.cli._common import (
+    CHECK_EXIT_CODES,
+    baseline_options,
+    emit,
+    fail,
+    load,
+    load_baseline,
+    main,
+    report_options,
+    write,
+)
 from metstandards.reporters import FORMATS
 
 if TYPE_CHECKING:
@@ -27,12 +37,16 @@ if TYPE_CHECKING:
 
 
 def _check_setup(project: Path | None) -> tuple[Config, Registry, CheckSettings]:
-    from metstandards.check.settings import check_settings_for
-    from metstandards.config import ConfigError
-
     start = Path(os.path.abspath(project or Path.cwd()))
     if not start.is_dir():
         fail(f"no such directory: {project}")
+    return _setup_at(start)
+
+
+def _setup_at(start: Path) -> tuple[Config, Registry, CheckSettings]:
+    from metstandards.check.settings import check_settings_for
+    from metstandards.config import ConfigError
+
     config, registry = load(start, None, None)
     try:
         _, settings = check_settings_for(config.root)
@@ -59,8 +73,20 @@ def _report_targets(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     return targets
 
 
+def _targets(paths: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:
+    """Where the project is looked for, and the paths to report on (none: the whole project)."""
+    for path in paths:
+        if not os.path.lexists(path):
+            fail(f"no such file or directory: {path}")
+    absolute = tuple(Path(os.path.abspath(p)) for p in paths)
+    if not absolute:
+        return Path.cwd(), ()
+    start = Path(os.path.commonpath(absolute))
+    return (start if start.is_dir() else start.parent), absolute
+
+
 @main.command(epilog=CHECK_EXIT_CODES)
-@click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @report_options("Output format on stdout (or in --output-file).")
 @click.option(
     "--report",
@@ -76,22 +102,28 @@ def _report_targets(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     "else a tag on HEAD].",
 )
 @click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(CHECKS),
+    help="Run only this check (repeatable); the others are left out of the report.",
+)
+@click.option(
     "--skip",
     multiple=True,
     type=click.Choice(CHECKS),
     help="Leave out a check for this run (repeatable); it is listed as disabled.",
 )
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Baseline file [default: [check] baseline, used when it exists].",
-)
-@click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline.")
+@baseline_options
 @click.option(
     "--show-config",
     is_flag=True,
     help="Print the effective settings and where each came from, then exit.",
+)
+@click.option(
+    "--untrusted",
+    is_flag=True,
+    help="The code comes from an untrusted source, such as a pull request: run nothing the "
+    "repository names (mypy plugins, an interpreter inside it), whatever its settings allow.",
 )
 @click.option("--no-cache", is_flag=True, help="Lint every file again, ignoring the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Lint worker processes.")
@@ -102,57 +134,66 @@ def _report_targets(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     help="Show which check runs on stderr [default: when stderr is a terminal].",
 )
 def check(
-    project: Path | None,
+    paths: tuple[Path, ...],
     output_format: str,
     output_file: Path | None,
     reports: tuple[str, ...],
     tag: str | None,
+    only: tuple[str, ...],
     skip: tuple[str, ...],
     baseline_file: Path | None,
     no_baseline: bool,
     show_config: bool,
+    untrusted: bool,
     no_cache: bool,
     jobs: int | None,
     color: bool | None,
     progress: bool | None,
 ) -> None:
-    """Check a whole project against the WG3 standard, in one report.
+    """Check a project against the WG3 standard, in one report.
 
     Runs the parts that `[check] checks` of the profile lists: the metstandards lint rules, the
     complexity gate (MS501), the release-tag check (MS502), and the real ruff, mypy, bandit and
-    pip-audit with the org's settings. PROJECT is a directory in the project (default: the
-    current one). A check that cannot run is reported as not run, with the reason, and never as
-    passed.
+    pip-audit with the org's settings on top of the repository's own configuration. A check that
+    cannot run is reported as not run, with the reason, and never as passed.
+
+    PATHS (default: the current directory) locate the project: the nearest directory above them
+    with a pyproject.toml, setup.py or setup.cfg, else the git work tree. Given files or
+    sub-directories, the per-file checks (lint, complexity, ruff, mypy, bandit) report only on
+    them, which is what the commit hooks do (`--only ruff`, `--only complexity`); the project
+    average of MS501 is then left to the full run.
     """
-    from metstandards.check.baseline import BaselineError
-    from metstandards.check.baseline import load as load_baseline
     from metstandards.check.progress import Progress
     from metstandards.check.runner import CheckRequest, run_check
     from metstandards.check.show_config import render_config
 
-    config, registry, settings = _check_setup(project)
+    start, targets = _targets(paths)
+    config, registry, settings = _setup_at(start)
     if show_config:
         click.echo(render_config(config, settings), nl=False)
         return
+    outside = [str(p) for p in targets if not p.is_relative_to(config.root)]
+    if outside:
+        fail(f"paths outside the project root {config.root}: {', '.join(outside)}")
+    if any(target == config.root for target in targets):
+        targets = ()
     extra = _report_targets(reports)
-    baseline_path = _baseline_path(config, settings, baseline_file)
-    baseline = None
-    if not no_baseline and (baseline_file is not None or baseline_path.is_file()):
-        try:
-            baseline = load_baseline(baseline_path)
-        except BaselineError as error:
-            fail(str(error))
+    default = str(settings.table("check")["baseline"])
+    baseline = load_baseline(config.root, default, baseline_file, no_baseline)
     show = Progress(sys.stderr.isatty() if progress is None else progress)
     request = CheckRequest(
         config,
         registry,
         settings,
         tag=tag,
-        baseline=baseline,
-        baseline_path=os.path.relpath(baseline_path, config.root),
+        baseline=baseline[0] if baseline else None,
+        baseline_path=baseline[1] if baseline else "",
         skip=frozenset(skip),
+        only=frozenset(only),
+        targets=targets,
         use_cache=not no_cache,
         workers=jobs,
+        untrusted=untrusted,
     )
     report = run_check(
         request, started=show.started, finished=show.finished, files_done=show.files_done

@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from metstandards.cli._common import EXIT_CODES, emit, fail, load, main, report_options
+from metstandards.cli._common import (
+    EXIT_CODES,
+    baseline_options,
+    emit,
+    fail,
+    load,
+    load_baseline,
+    main,
+    report_options,
+)
+
+if TYPE_CHECKING:
+    from metstandards.config import Config
+    from metstandards.engine.runner import LintResult
 
 
 @main.command(epilog=EXIT_CODES)
@@ -22,6 +36,7 @@ from metstandards.cli._common import EXIT_CODES, emit, fail, load, main, report_
 @click.option(
     "--ignore", help="Comma-separated codes or prefixes to skip, instead of the config's."
 )
+@baseline_options
 @click.option(
     "--no-cache", is_flag=True, help="Check every file again; neither read nor write the cache."
 )
@@ -37,6 +52,8 @@ def lint(
     output_file: Path | None,
     select: str | None,
     ignore: str | None,
+    baseline_file: Path | None,
+    no_baseline: bool,
     no_cache: bool,
     jobs: int | None,
     color: bool | None,
@@ -60,8 +77,38 @@ def lint(
         fail(f"paths outside the project root {config.root}: {', '.join(outside)}")
 
     result = run_lint(config, registry, absolute, use_cache=not no_cache, workers=jobs)
+    result = _without_recorded(result, config, baseline_file, no_baseline)
     emit(result, output_format, output_file, color)
     raise SystemExit(1 if result.findings else 0)
+
+
+def _without_recorded(
+    result: LintResult, config: Config, explicit: Path | None, disabled: bool
+) -> LintResult:
+    """``result`` less the findings the baseline records, as ``check`` and its hooks hide them:
+    a commit that adds no finding passes."""
+    from dataclasses import replace
+
+    from metstandards.check.baseline import apply
+    from metstandards.check.settings import check_settings_for
+    from metstandards.config import ConfigError
+
+    try:
+        default = str(check_settings_for(config.root)[1].table("check")["baseline"])
+    except ConfigError as error:
+        fail(str(error))
+    loaded = load_baseline(config.root, default, explicit, disabled)
+    if loaded is None:
+        return result
+    baseline, name = loaded
+    codes = {rule.code for rule in result.rules}
+    paths = set(result.report_paths)
+
+    def covered(code: str, path: str) -> bool:
+        return code in codes and path in paths
+
+    findings, use = apply(baseline, config.root, result.findings, name, covered)
+    return replace(result, findings=findings, baseline=use)
 
 
 def _gate_row(code: str, module_name: str) -> dict[str, str]:

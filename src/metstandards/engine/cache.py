@@ -1,8 +1,9 @@
 """Results by content hash: an unchanged repository re-checks without parsing anything.
 
-One JSON file per project root holds, for each relative path, the hash of the bytes last checked
-and what that check produced. The whole file is discarded when anything that changes results
-changes: the metstandards version, the rule set and plugin versions, or the settings.
+One JSON file per project root and purpose (``lint.json``, ``complexity.json``) holds, for each
+relative path, the hash of the bytes last checked and what that check produced. The whole file
+is discarded when anything that changes results changes: the metstandards version, the rule set
+and plugin versions, or the settings.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def cache_key(parts: Any) -> str:
 class Cache:
     """Load once at the start of a run, store once at the end."""
 
-    def __init__(self, directory: Path, key: str) -> None:
-        self.file = directory / "lint.json"
+    def __init__(self, directory: Path, key: str, name: str = "lint") -> None:
+        self.file = directory / f"{name}.json"
+        self.name = name
         self.directory = directory
         self.key = key
         self.entries: dict[str, dict[str, Any]] = {}
@@ -68,7 +70,9 @@ class Cache:
             payload = {"format": FORMAT, "key": self.key, "files": self.entries}
             import tempfile  # only a run that checked something writes; a warm run does not
 
-            handle, tmp = tempfile.mkstemp(dir=self.directory, prefix=".lint-", suffix=".tmp")
+            handle, tmp = tempfile.mkstemp(
+                dir=self.directory, prefix=f".{self.name}-", suffix=".tmp"
+            )
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(payload, out, separators=(",", ":"))
             os.replace(tmp, self.file)

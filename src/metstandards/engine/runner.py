@@ -25,6 +25,7 @@ from metstandards.registry import Registry
 from metstandards.rule import FileFacts, ProjectRule, Role, Rule
 
 if TYPE_CHECKING:
+    from metstandards.check.baseline import BaselineUse
     from metstandards.engine.analyze import FileResult
 
 UNUSED_SUPPRESSION = ("MS001", "unused-suppression")
@@ -46,6 +47,10 @@ class LintResult:
     files_from_cache: int = 0
     not_checked: list[str] = field(default_factory=list)
     rules: list[type[Rule]] = field(default_factory=list)
+    #: What the baseline hid (``metstandards baseline``); None when no baseline was applied.
+    baseline: BaselineUse | None = None
+    #: The files findings are reported in: those asked for, or every file of the project.
+    report_paths: tuple[str, ...] = ()
 
 
 # Worker state, set once per worker process by the pool initializer.
@@ -208,6 +213,7 @@ def run_lint(
         from_cache,
         not_checked_paths,
         _described(rules, reported, registry),
+        report_paths=tuple(sorted(scope.report_paths)),
     )
 
 

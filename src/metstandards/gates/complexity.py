@@ -25,12 +25,13 @@ not worse than its recorded number is not worse in rank either.
 from __future__ import annotations
 
 import ast
+import contextlib
 import math
 import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from radon.visitors import ComplexityVisitor  # type: ignore[import-untyped]
 
 from metstandards.check.baseline import Snapshot
 from metstandards.check.outcome import CheckContext, Outcome
+from metstandards.engine.cache import Cache, cache_key, content_hash
 from metstandards.findings import Finding, Severity, Span
 
 DOC = """Blocks, modules or the whole project more complex than the limits allow.
@@ -235,17 +237,72 @@ class _NotMeasured(Exception):
 
 
 def measure(ctx: CheckContext) -> Measurement:
-    """Measure the package code (all Python files with ``include-tests``)."""
+    """Measure the package code (all Python files with ``include-tests``), answering unchanged
+    files from the cache in ``ctx.cache_dir`` when there is one."""
     limits = Limits.from_settings(ctx.settings)
     files = ctx.python_files if limits.include_tests else ctx.package_files
+    cache = _cache(ctx.cache_dir)
     modules: list[Module] = []
     unmeasured: list[tuple[str, str]] = []
     for path in files:
-        try:
-            modules.append(_measure_file(ctx.root, path))
-        except _NotMeasured as reason:
-            unmeasured.append((path, str(reason)))
+        measured = _measure_cached(ctx.root, path, cache)
+        if isinstance(measured, str):
+            unmeasured.append((path, measured))
+        else:
+            modules.append(measured)
+    if cache is not None:
+        if ctx.whole_project:
+            cache.retain(set(files))
+        cache.store()
     return Measurement(tuple(modules), tuple(unmeasured))
+
+
+def _cache(directory: Path | None) -> Cache | None:
+    if directory is None:
+        return None
+    from importlib.metadata import version
+
+    key = cache_key({"metstandards": version("metstandards"), "radon": version("radon")})
+    return Cache(directory, key, "complexity")
+
+
+def _measure_cached(root: Path, path: str, cache: Cache | None) -> Module | str:
+    """The file's module, or why it could not be measured; from the cache when its bytes are
+    the ones last measured."""
+    try:
+        data = (root / path).read_bytes()
+    except OSError as error:
+        return f"unreadable: {error.strerror}"
+    digest = content_hash(data)
+    stored = cache.get(path, digest) if cache is not None else None
+    if stored is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            return _from_json(path, stored)
+    try:
+        measured: Module | str = _measure_file(path, data)
+    except _NotMeasured as reason:
+        measured = str(reason)
+    if cache is not None:
+        cache.put(path, digest, _to_json(measured))
+    return measured
+
+
+def _to_json(measured: Module | str) -> dict[str, Any]:
+    if isinstance(measured, str):
+        return {"unmeasured": measured}
+    blocks = [[b.key, b.kind, b.name, b.complexity, *astuple(b.span)] for b in measured.blocks]
+    return {"blocks": blocks, "maintainability": measured.maintainability}
+
+
+def _from_json(path: str, stored: dict[str, Any]) -> Module | str:
+    if "unmeasured" in stored:
+        return str(stored["unmeasured"])
+    blocks = tuple(
+        Block(str(key), str(kind), str(name), int(cc), Span(*map(int, span)))
+        for key, kind, name, cc, *span in stored["blocks"]
+    )
+    mi = stored["maintainability"]
+    return Module(path, blocks, None if mi is None else float(mi))
 
 
 def snapshot(ctx: CheckContext) -> Snapshot:
@@ -253,13 +310,11 @@ def snapshot(ctx: CheckContext) -> Snapshot:
     return measure(ctx).snapshot()
 
 
-def _measure_file(root: Path, path: str) -> Module:
+def _measure_file(path: str, data: bytes) -> Module:
     try:
-        source = (root / path).read_bytes().decode("utf-8-sig")
+        source = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _NotMeasured("not UTF-8") from None
-    except OSError as error:
-        raise _NotMeasured(f"unreadable: {error.strerror}") from None
     try:
         tree = ast.parse(source, filename=path)
         blocks = _blocks(ComplexityVisitor.from_ast(tree), _LINE_BREAK.split(source))
@@ -453,9 +508,12 @@ def check_complexity(ctx: CheckContext, baseline: Snapshot | None = None) -> Out
         *chain.from_iterable(
             _maintainability_findings(m, limits, ratchet) for m in measured.modules
         ),
-        *_project_findings(measured, limits, ratchet),
+        *(_project_findings(measured, limits, ratchet) if ctx.whole_project else ()),
     ]
-    return Outcome.ran(NAME, findings, note=_note(measured, ratchet))
+    note = _note(measured, ratchet)
+    if not ctx.whole_project:
+        note += "; the project average is measured by the full check"
+    return Outcome.ran(NAME, findings, note=note)
 
 
 def _count(number: int, noun: str) -> str:

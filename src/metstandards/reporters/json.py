@@ -31,7 +31,6 @@ def _check_fields(report: CheckReport) -> dict[str, Any]:
     """What ``check`` adds: every check's status, the table by standard, the baseline's effect."""
     from metstandards.check.report import summary
 
-    baseline = report.baseline
     return {
         "status": "failed" if report.failed else "incomplete" if report.not_run else "passed",
         "exit_status": report.exit_status,
@@ -55,13 +54,6 @@ def _check_fields(report: CheckReport) -> dict[str, Any]:
             }
             for row in summary(report)
         ],
-        "baseline": None
-        if baseline is None
-        else {
-            "path": baseline.path,
-            "suppressed": baseline.suppressed,
-            "stale": list(baseline.stale),
-        },
     }
 
 
@@ -85,6 +77,13 @@ def _lint_document(result: LintResult) -> dict[str, Any]:
             }
             for f in result.findings
         ],
+        "baseline": None
+        if result.baseline is None
+        else {
+            "path": result.baseline.path,
+            "suppressed": result.baseline.suppressed,
+            "stale": list(result.baseline.stale),
+        },
     }
 
 

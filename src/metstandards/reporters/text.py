@@ -57,6 +57,7 @@ def render(result: LintResult, color: bool) -> str:
     files = _plural(result.files_checked, "file")
     if not result.findings:
         lines.append(paint(f"All checks passed ({files} checked).", _CYAN))
+        lines.extend(_baseline_lines(result))
         return "\n".join(lines) + "\n"
     counts = Counter(f.code for f in result.findings)
     by_code = ", ".join(f"{code} x{count}" for code, count in sorted(counts.items()))
@@ -70,7 +71,20 @@ def render(result: LintResult, color: bool) -> str:
                 f"Not checked ({len(result.not_checked)}): " + ", ".join(result.not_checked), _RED
             )
         )
+    lines.extend(_baseline_lines(result))
     return "\n".join(lines) + "\n"
+
+
+def _baseline_lines(result: LintResult) -> list[str]:
+    use = result.baseline
+    if use is None:
+        return []
+    line = f"Baseline {use.path}: {_plural(use.suppressed, 'recorded finding')} not shown."
+    if use.stale:
+        stale = ", ".join(use.stale)
+        line += f" Stale entries, no longer found ({len(use.stale)}): {stale}."
+        line += " Run `metstandards baseline` to drop them."
+    return [line]
 
 
 _STATUS_STYLE = {"passed": _GREEN, "findings": _RED, "not-run": _RED, "skipped": "", "disabled": ""}
@@ -105,14 +119,7 @@ def _render_check(report: CheckReport, paint: _Painter) -> str:
         lines.append(f"{row.standard.ljust(width)}  {row.check.ljust(check_width)}  {styled}")
     lines.append("")
     lines.append(_verdict(report, paint))
-    if report.baseline is not None:
-        use = report.baseline
-        line = f"Baseline {use.path}: {_plural(use.suppressed, 'recorded finding')} not shown."
-        if use.stale:
-            stale = ", ".join(use.stale)
-            line += f" Stale entries, no longer found ({len(use.stale)}): {stale}."
-            line += " Run `metstandards baseline` to drop them."
-        lines.append(line)
+    lines.extend(_baseline_lines(report))
     return "\n".join(lines) + "\n"
 
 

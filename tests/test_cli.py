@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import write_project
 
 from metstandards import __version__
 from metstandards.cli import main
@@ -272,3 +273,20 @@ def test_entry_points_run_as_subprocesses(root: Path) -> None:
             assert len(completed.stderr.splitlines()) == 1
             assert "Traceback" not in completed.stderr
             assert completed.stdout == ""
+
+
+def test_lint_reads_the_baseline_check_records(tmp_path: Path) -> None:
+    unsafe = "import torch\n\n\ndef restore(path):\n    return torch.load(path)\n"
+    root = write_project(tmp_path, {"pkg/io.py": unsafe, "pkg/more.py": "x = 1\n"})
+    skip = ["--skip", "mypy", "--skip", "pip-audit", "--skip", "ruff", "--skip", "bandit"]
+    assert CliRunner().invoke(main, ["baseline", "--no-progress", str(root), *skip]).exit_code == 0
+    recorded = CliRunner().invoke(main, ["lint", str(root / "pkg" / "io.py")])
+    assert recorded.exit_code == 0, recorded.output
+    assert "Baseline .metstandards-baseline.json: 1 recorded finding not shown." in recorded.output
+    (root / "pkg" / "more.py").write_text(unsafe)
+    new = CliRunner().invoke(main, ["lint", str(root / "pkg" / "more.py")])
+    assert new.exit_code == 1
+    assert "pkg/more.py:5:12: MS202" in new.output
+    assert "Stale" not in new.output
+    everything = CliRunner().invoke(main, ["lint", str(root), "--no-baseline"])
+    assert "Found 2 findings in 2 files checked (MS202 x2)." in everything.output

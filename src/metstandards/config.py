@@ -33,7 +33,16 @@ _LIST_KEYS = (
     "non-package-paths",
 )
 #: The sections of ``metstandards check`` (profile tables, ``[tool.metstandards.<name>]`` tables).
-CHECK_SECTIONS = ("check", "complexity", "version-tag", "ruff", "mypy", "bandit", "pip-audit")
+CHECK_SECTIONS = (
+    "check",
+    "complexity",
+    "version-tag",
+    "ruff",
+    "mypy",
+    "bandit",
+    "pip-audit",
+    "duplicates",
+)
 _KEYS = frozenset(
     {
         *_LIST_KEYS,

@@ -39,8 +39,24 @@ def test_findings_of_several_checks_land_in_one_report_with_status_1(tmp_path: P
     root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE})
     result = _check(root, *SLOW, "-f", "json")
     assert result.exit_code == 1
-    codes = {finding["code"] for finding in json.loads(result.output)["findings"]}
-    assert {"MS202", "bandit:B614"} <= codes
+    report = json.loads(result.output)
+    findings = {finding["code"]: finding for finding in report["findings"]}
+    # One problem, one finding: bandit's B614 on the same call is folded into MS202.
+    assert "MS202" in findings
+    assert "bandit:B614" not in findings
+    assert findings["MS202"]["message"].endswith("(also bandit B614)")
+    bandit = next(check for check in report["checks"] if check["check"] == "bandit")
+    assert (bandit["status"], bandit["findings"]) == ("passed", 0)
+    assert bandit["reason"] == "1 finding shown as the metstandards rule's"
+
+
+def test_duplicates_can_be_switched_off_per_rule(tmp_path: Path) -> None:
+    pyproject = "[tool.metstandards.duplicates]\nMS202 = []\n"
+    root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE}, pyproject)
+    result = _check(root, *SLOW, "-f", "json")
+    codes = [finding["code"] for finding in json.loads(result.output)["findings"]]
+    assert codes.count("MS202") == 1
+    assert codes.count("bandit:B614") == 1
 
 
 def test_a_check_that_cannot_reach_its_service_is_not_run_with_status_3(tmp_path: Path) -> None:
@@ -86,7 +102,8 @@ def test_extra_reports_are_written_in_the_same_run(tmp_path: Path) -> None:
     assert suites["mypy"].find("testcase/skipped") is not None
     assert "| Model artifacts round-trip | `lint` | ❌ 1 finding |" in markdown.read_text()
     rules = {r["ruleId"] for r in json.loads(sarif.read_text())["runs"][0]["results"]}
-    assert {"MS202", "bandit:B614"} <= rules
+    assert "MS202" in rules
+    assert "bandit:B614" not in rules  # folded into MS202
 
 
 def test_a_malformed_report_option_is_a_usage_error(tmp_path: Path) -> None:
@@ -137,7 +154,7 @@ def test_baseline_hides_todays_findings_and_fails_on_new_ones(tmp_path: Path) ->
     assert result.exit_code == 1
     assert "pkg/more.py" in result.output
     assert "pkg/io.py:5" not in result.output
-    assert "Stale entries, no longer found (2): pkg/io.py: MS202, pkg/io.py: bandit:B614." in (
+    assert "Stale entries, no longer found (1): pkg/io.py: MS202." in (
         result.output
     )
     assert _check(root, *SLOW, "--no-baseline").exit_code == 1
@@ -167,3 +184,58 @@ def test_files_a_check_could_not_read_are_named_in_the_summary(tmp_path: Path) -
     assert "1 file not measured (syntax error): pkg/bad.py" in complexity
     bandit = next(line for line in result.output.splitlines() if line.startswith("Security"))
     assert "pkg/bad.py" in bandit
+
+
+# The commit hooks: `check --only CHECK FILES...` reports on the staged files only.
+
+COMPLEX = "def f(x):\n" + "".join(f"    if x == {i}:\n        return {i}\n" for i in range(25))
+
+
+def test_only_runs_the_named_checks_and_leaves_the_others_out_of_the_table(
+    tmp_path: Path,
+) -> None:
+    root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE})
+    result = _check(root, "--only", "ruff")
+    assert result.exit_code == 0, result.output
+    assert "Lint (ruff)" in result.output
+    assert "lint " not in result.output
+    assert "mypy" not in result.output
+    report = json.loads(_check(root, "--only", "ruff", "-f", "json").output)
+    statuses = {c["check"]: (c["status"], c["reason"]) for c in report["checks"]}
+    assert statuses["mypy"] == ("disabled", "not selected with --only")
+
+
+def test_given_files_the_per_file_checks_report_only_on_them(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path, {**CLEAN, "pkg/a.py": COMPLEX, "pkg/b.py": COMPLEX + "import os\n"}
+    )
+    result = _check(root / "pkg" / "a.py", "--only", "complexity", "--only", "ruff")
+    assert result.exit_code == 1, result.output
+    assert "pkg/a.py:1:1: MS501 function `f`" in result.output
+    assert "pkg/b.py" not in result.output
+    assert "the project average is measured by the full check" in result.output
+
+
+def test_the_complexity_gate_answers_unchanged_files_from_its_cache(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**CLEAN, "pkg/a.py": COMPLEX})
+    first = _check(root, "--only", "complexity")
+    cache = json.loads((root / ".metstandards_cache" / "complexity.json").read_text())
+    assert set(cache["files"]) == {"pkg/__init__.py", "pkg/core.py", "pkg/a.py"}
+    # A cached entry is what the next run reads: doctor one and the report follows it.
+    cache["files"]["pkg/a.py"]["result"]["blocks"][0][3] = 99
+    (root / ".metstandards_cache" / "complexity.json").write_text(json.dumps(cache))
+    second = _check(root, "--only", "complexity")
+    assert "complexity 26 (rank D)" in first.output
+    assert "complexity 99 (rank F)" in second.output
+    assert "complexity 26 (rank D)" in _check(root, "--only", "complexity", "--no-cache").output
+
+
+def test_a_hook_on_some_files_calls_no_baseline_entry_elsewhere_stale(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE, "pkg/two.py": UNSAFE})
+    assert CliRunner().invoke(main, ["baseline", "--no-progress", str(root), *SLOW]).exit_code == 0
+    (root / "pkg" / "io.py").write_text("x = 1\n")
+    hook = _check(root / "pkg" / "two.py", *SLOW)
+    assert hook.exit_code == 0, hook.output
+    assert "Stale" not in hook.output
+    full = _check(root, *SLOW)
+    assert "Stale entries, no longer found (1): pkg/io.py: MS202." in full.output

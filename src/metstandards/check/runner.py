@@ -17,6 +17,7 @@ from typing import Any
 
 from metstandards.check import CHECKS
 from metstandards.check.baseline import Baseline, BaselineUse, Snapshot, apply
+from metstandards.check.duplicates import fold_outcomes
 from metstandards.check.outcome import NOT_SELECTED, CheckContext, Outcome, Status
 from metstandards.check.report import CheckReport
 from metstandards.check.settings import CheckSettings
@@ -201,6 +202,7 @@ def run_check(
     asked = {f.relpath for f in files} if request.targets else None
     if asked is not None:
         outcomes = [_only_in(outcome, asked) for outcome in outcomes]
+    outcomes = fold_outcomes(outcomes, request.settings.table("duplicates"))
     return _report(request, outcomes, lint[0] if lint else None, asked)
 
 

@@ -8,6 +8,7 @@ the type of the profile's value. Errors name the file, the line and the key.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,20 @@ def _check_value(reader: Reader, table: str, key: str, value: Any) -> None:
         raise reader.error(key, f"must be a positive number of seconds, got {value!r}")
 
 
+_RULE_CODE = re.compile(r"[A-Z]+[0-9]+")
+_TOOL_CODE = re.compile(r"(ruff|mypy|bandit|pip-audit):[\w-]+")
+
+
+def _check_duplicate(reader: Reader, key: str, value: Any) -> None:
+    """A ``[duplicates]`` entry the profile does not have: a rule code and the tools' codes."""
+    if not _RULE_CODE.fullmatch(key):
+        raise reader.error(key, "must be a rule code such as MS202")
+    if not _valid([], value) or not all(_TOOL_CODE.fullmatch(code) for code in value):
+        raise reader.error(
+            key, f"must be a list of wrapped tools' codes such as \"bandit:B301\", got {value!r}"
+        )
+
+
 def load_check_settings(
     profile: str, pyproject: Path, text: str, user: Mapping[str, Any]
 ) -> CheckSettings:
@@ -110,6 +125,10 @@ def load_check_settings(
             )
         effective = {key: Setting(value, f"profile {profile}") for key, value in defaults.items()}
         for key, value in overrides.items():
+            if table == "duplicates" and key not in defaults:
+                _check_duplicate(reader, key, value)
+                effective[key] = Setting(value, reader.where(key))
+                continue
             if key not in defaults:
                 close = difflib.get_close_matches(key, sorted(defaults), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""

@@ -172,9 +172,6 @@ def check(
     if show_config:
         click.echo(render_config(config, settings), nl=False)
         return
-    outside = [str(p) for p in targets if not p.is_relative_to(config.root)]
-    if outside:
-        fail(f"paths outside the project root {config.root}: {', '.join(outside)}")
     if any(target == config.root for target in targets):
         targets = ()
     extra = _report_targets(reports)

@@ -14,6 +14,14 @@ from metstandards.registry import Registry, load_registry
 LintProject = Callable[..., LintResult]
 
 
+@pytest.fixture(autouse=True)
+def _in_a_scratch_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test from its own temporary directory, where its projects are written: the
+    commands print paths relative to the current directory, as users see them, and nothing a
+    test runs can write into the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     return load_registry()

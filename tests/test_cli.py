@@ -76,7 +76,8 @@ def test_default_paths_are_the_project_of_the_working_directory(
     monkeypatch.chdir(root / "pkg")
     result = run("lint", "--no-cache")
     assert result.exit_code == 1
-    assert "pkg/model.py:2:9: MS202" in result.output
+    # The whole project is checked; paths print relative to where the user is.
+    assert result.output.startswith("model.py:2:9: MS202")
     assert "3 files checked" in result.output
 
 
@@ -86,7 +87,38 @@ def test_relative_paths_with_dot_dot_are_resolved(
     monkeypatch.chdir(root / "pkg")
     result = run("lint", "--no-cache", "../pkg/./model.py")
     assert result.exit_code == 1
-    assert "pkg/model.py:2:9: MS202" in result.output
+    assert result.output.startswith("model.py:2:9: MS202")
+
+
+def test_a_file_outside_the_current_directory_prints_its_absolute_path(
+    root: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    result = run("lint", "--no-cache", root / "pkg" / "model.py")
+    assert result.output.startswith(f"{root.as_posix()}/pkg/model.py:2:9: MS202")
+
+
+def test_json_and_sarif_paths_stay_relative_to_the_project_root(root: Path) -> None:
+    document = json.loads(run("lint", "--no-cache", "-f", "json", root / "pkg").output)
+    assert [f["path"] for f in document["findings"]] == ["pkg/model.py"]
+
+
+@pytest.mark.parametrize("marker", ["setup.py", "setup.cfg", ".git"])
+def test_without_a_pyproject_the_root_is_the_setup_or_git_directory(
+    tmp_path: Path, marker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "legacy"
+    (project / "pkg").mkdir(parents=True)
+    if marker == ".git":
+        (project / marker).mkdir()
+    else:
+        (project / marker).write_text("")
+    (project / "pkg" / "a.py").write_text(UNSAFE)
+    monkeypatch.chdir(project)
+    result = run("lint", "pkg/a.py")
+    assert result.output.startswith("pkg/a.py:2:9: MS202")
+    assert (project / ".metstandards_cache").is_dir()
+    assert not (project / "pkg" / ".metstandards_cache").exists()
 
 
 def test_format_json(root: Path) -> None:

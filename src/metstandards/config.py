@@ -94,12 +94,20 @@ class Config:
         }
 
 
+#: Files that make a directory a Python project's root.
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
 def find_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` with a ``pyproject.toml``, else ``start``."""
+    """The project ``start`` belongs to: the nearest directory at or above it with a
+    ``pyproject.toml``, ``setup.py`` or ``setup.cfg``, else the git work tree it is in, else
+    ``start`` itself (its directory, for a file)."""
     start = Path(os.path.abspath(start))
     here = start if start.is_dir() else start.parent
     for candidate in (here, *here.parents):
-        if (candidate / "pyproject.toml").is_file():
+        if any((candidate / marker).is_file() for marker in PROJECT_MARKERS):
+            return candidate
+        if (candidate / ".git").exists():
             return candidate
     return here
 

@@ -32,11 +32,13 @@ Lint = Callable[..., Run]
 
 
 @pytest.fixture
-def lint(tmp_path: Path) -> Lint:
-    """``lint(files, "-f", "json")``: write the project, lint it, return what was printed."""
+def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Lint:
+    """``lint(files, "-f", "json")``: write the project, lint it from its root (paths print
+    relative to the current directory), return what was printed."""
 
     def run(files: Mapping[str, str | bytes], *args: str, root: str = "project") -> Run:
         project = write_project(tmp_path / root, files)
+        monkeypatch.chdir(project)
         result = CliRunner().invoke(main, ["lint", str(project), "--no-cache", *args])
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception

@@ -8,7 +8,7 @@ them; at start-up it imports only click, the standard library and the package's 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from metstandards.check.baseline import Baseline
     from metstandards.config import Config
     from metstandards.engine.runner import LintResult
+    from metstandards.findings import Finding
     from metstandards.registry import Registry
 
 EXIT_CODES = """\b
@@ -158,14 +159,68 @@ def write(path: Path, text: str) -> None:
         fail(f"cannot write {path}: {error.strerror}")
 
 
-def emit(
-    result: LintResult, output_format: str, output_file: Path | None, color: bool | None
-) -> None:
-    """Print the report (or write it to ``output_file``), coloured only as text on a terminal."""
+#: Formats whose paths are relative to the project root: machine-read reports whose readers
+#: (code scanning, the JSON schema) know the root. The others print paths as the user reaches them.
+_ROOT_RELATIVE = ("json", "sarif")
+
+
+def render(result: LintResult, output_format: str, root: Path, color: bool) -> str:
+    """The report in ``output_format``, with paths relative to the current directory for people
+    (or to the workspace, for GitHub annotations) and to ``root`` for machines."""
+    import os
+
     from metstandards.reporters import reporter
 
+    if output_format not in _ROOT_RELATIVE:
+        base = Path.cwd()
+        workspace = os.environ.get("GITHUB_WORKSPACE", "")
+        if output_format == "github" and workspace and root.is_relative_to(workspace):
+            base = Path(workspace)
+        result = relocated(result, root, base)
+    return reporter(output_format)(result, color)
+
+
+def relocated(result: LintResult, root: Path, base: Path) -> LintResult:
+    """``result`` with its paths relative to ``base`` instead of ``root``, or absolute where
+    they are not below ``base`` (as ruff prints them)."""
+    from dataclasses import replace
+
+    from metstandards.reporters import as_check_report
+
+    if base == root:
+        return result
+
+    def moved(path: str) -> str:
+        absolute = root / path
+        if absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix()
+        return absolute.as_posix()
+
+    def findings(found: Iterable[Finding]) -> list[Finding]:
+        return [replace(f, path=moved(f.path)) for f in found]
+
+    result = replace(
+        result,
+        findings=findings(result.findings),
+        not_checked=[moved(p) for p in result.not_checked],
+    )
+    report = as_check_report(result)
+    if report is None:
+        return result
+    outcomes = tuple(replace(o, findings=tuple(findings(o.findings))) for o in report.outcomes)
+    return replace(report, outcomes=outcomes)
+
+
+def emit(
+    result: LintResult,
+    output_format: str,
+    output_file: Path | None,
+    color: bool | None,
+    root: Path,
+) -> None:
+    """Print the report (or write it to ``output_file``), coloured only as text on a terminal."""
     use_color = sys.stdout.isatty() and output_file is None if color is None else color
-    report = reporter(output_format)(result, use_color and output_format == "text")
+    report = render(result, output_format, root, use_color and output_format == "text")
     if output_file is not None:
         write(output_file, report)
     else:

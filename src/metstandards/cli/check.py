@@ -25,6 +25,7 @@ from metstandards.cli._common import (
     load,
     load_baseline,
     main,
+    render,
     report_options,
     write,
 )
@@ -196,10 +197,8 @@ def check(
         request, started=show.started, finished=show.finished, files_done=show.files_done
     )
     for name, path in extra:
-        from metstandards.reporters import reporter
-
-        write(path, reporter(name)(report, False))
-    emit(report, output_format, output_file, color)
+        write(path, render(report, name, config.root, False))
+    emit(report, output_format, output_file, color, config.root)
     raise SystemExit(report.exit_status)
 
 
@@ -294,5 +293,5 @@ def version_check(project: Path | None, tag: str | None) -> None:
         config, registry, settings, tag=tag or _pushed_tag(os.environ), skip=others
     )
     report = run_check(request)
-    emit(report, "text", None, None)
+    emit(report, "text", None, None, config.root)
     raise SystemExit(report.exit_status)

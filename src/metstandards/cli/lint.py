@@ -78,7 +78,7 @@ def lint(
 
     result = run_lint(config, registry, absolute, use_cache=not no_cache, workers=jobs)
     result = _without_recorded(result, config, baseline_file, no_baseline)
-    emit(result, output_format, output_file, color)
+    emit(result, output_format, output_file, color, config.root)
     raise SystemExit(1 if result.findings else 0)
 
 

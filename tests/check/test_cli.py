@@ -239,3 +239,22 @@ def test_a_hook_on_some_files_calls_no_baseline_entry_elsewhere_stale(tmp_path: 
     assert "Stale" not in hook.output
     full = _check(root, *SLOW)
     assert "Stale entries, no longer found (1): pkg/io.py: MS202." in full.output
+
+
+def test_show_config_shows_the_repositorys_own_ruff_and_mypy_layers(tmp_path: Path) -> None:
+    pyproject = (
+        '[tool.ruff.lint]\nselect = ["E", "F"]\n\n'
+        '[tool.mypy]\nstrict = false\nplugins = ["pydantic.mypy"]\n'
+    )
+    shown = _check(write_project(tmp_path, CLEAN, pyproject), "--show-config").output
+    ruff_layer = shown[shown.index("# ruff:") : shown.index("[tool.metstandards.ruff]")]
+    mypy_layer = shown[shown.index("# mypy:") : shown.index("[tool.metstandards.mypy]")]
+    assert "pyproject.toml, is the base" in ruff_layer
+    assert 'tool.ruff.lint.select = ["E", "F"]' in ruff_layer
+    assert "# pyproject.toml:5" in ruff_layer
+    assert "strict = false" in mypy_layer
+    assert 'plugins = ["pydantic.mypy"]' in mypy_layer
+    assert "# pyproject.toml:9" in mypy_layer
+    bare = _check(write_project(tmp_path / "bare", CLEAN), "--show-config").output
+    assert "# ruff: the repository has no configuration of its own" in bare
+    assert "# mypy: the repository has no configuration of its own" in bare

@@ -26,7 +26,12 @@ ADAPTERS = [
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> CheckContext:
-    return context(tmp_path / "project", {"pkg/a.py": "x = 1\n"}, timeout=1)
+    # pip-audit audits what the project declares: one pinned requirement gives it work.
+    return context(
+        tmp_path / "project",
+        {"pkg/a.py": "x = 1\n", "requirements.txt": "requests==2.19.0\n"},
+        timeout=1,
+    )
 
 
 def test_the_running_interpreters_directory_is_searched_first() -> None:

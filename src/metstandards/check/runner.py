@@ -160,11 +160,7 @@ def run_check(
     while the complexity gate and the version check run here: mypy's minutes overlap the rest.
     """
     enabled = [name for name in CHECKS if name in request.settings.checks]
-    to_run = [
-        name
-        for name in enabled
-        if name not in request.skip and (not request.only or name in request.only)
-    ]
+    to_run = [name for name in enabled if _selected(request, name)]
     files = _discover(request)
     results: dict[str, Outcome] = {}
     lint: list[LintResult] = []
@@ -199,11 +195,12 @@ def run_check(
                 results[name] = run(name)
         results.update((name, future.result()) for name, future in running.items())
     outcomes = [results.get(name) or _left_out(request, name, enabled) for name in CHECKS]
-    asked = {f.relpath for f in files} if request.targets else None
-    if asked is not None:
-        outcomes = [_only_in(outcome, asked) for outcome in outcomes]
-    outcomes = fold_outcomes(outcomes, request.settings.table("duplicates"))
-    return _report(request, outcomes, lint[0] if lint else None, asked)
+    return _report(request, outcomes, lint[0] if lint else None, files)
+
+
+def _selected(request: CheckRequest, name: str) -> bool:
+    """Whether this run runs the enabled check ``name`` (``--skip``, ``--only``)."""
+    return name not in request.skip and (not request.only or name in request.only)
 
 
 def _only_in(outcome: Outcome, paths: set[str]) -> Outcome:
@@ -222,8 +219,13 @@ def _report(
     request: CheckRequest,
     outcomes: list[Outcome],
     lint: LintResult | None,
-    asked: set[str] | None,
+    files: list[SourceFile],
 ) -> CheckReport:
+    """The outcomes limited to the files asked for, duplicates folded, the baseline applied."""
+    asked = {f.relpath for f in files} if request.targets else None
+    if asked is not None:
+        outcomes = [_only_in(outcome, asked) for outcome in outcomes]
+    outcomes = fold_outcomes(outcomes, request.settings.table("duplicates"))
     findings: list[Finding] = sorted(f for o in outcomes for f in o.findings)
     use: BaselineUse | None = None
     if request.baseline is not None:

@@ -23,6 +23,8 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One mypy cache for the module: a cold standard library costs seconds per project."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MYPY_CACHE_DIR", str(tmp_path_factory.mktemp("mypy-cache")))
+        # An activated environment of the caller's would be the project's interpreter.
+        patch.delenv("VIRTUAL_ENV", raising=False)
         yield
 
 
@@ -275,3 +277,12 @@ def test_an_interpreter_git_tracks_is_never_run(tmp_path: Path) -> None:
     assert refused.status is Status.NOT_RUN
     assert "git tracks it" in refused.reason
     assert not (tmp_path / "interpreter-ran").exists()
+
+
+def test_an_activated_virtual_environment_is_the_projects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    venv = _venv_with_dependency(tmp_path / "elsewhere" / "env")
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    outcome = mypy.run(context(tmp_path / "repo", {"pkg/mod.py": USES_A_DEPENDENCY}))
+    assert [f.code for f in outcome.findings] == ["mypy:assignment"]

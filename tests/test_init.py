@@ -1,6 +1,9 @@
 """``metstandards init``: what it writes, that a second run changes nothing, that a user's edits
 are never overwritten unasked; and, end to end, a new user adopting the standard on the example
-project with the real pre-commit."""
+project, and a team adding it to a hook configuration of its own, with the real pre-commit.
+
+How init adopts an existing repository in detail (the merge into .pre-commit-config.yaml, CI
+detection, requires-python, Dependabot, setup.py projects) is tested in tests/scaffold/."""
 
 from __future__ import annotations
 
@@ -39,9 +42,9 @@ WRITTEN = (
     "pyproject.toml",
     ".github/workflows/metstandards.yml",
     ".github/workflows/python-ci.yml",
+    ".github/dependabot.yml",
 )
 _PLACEHOLDER = re.compile(r"(?<!\$)\{\{")
-
 
 
 @pytest.fixture
@@ -89,6 +92,32 @@ def test_init_writes_pinned_files_and_a_second_run_changes_nothing(repo: Path) -
     assert all(re.search(rf"^unchanged +{re.escape(p)}$", second.output, re.M) for p in WRITTEN)
     assert second.output.endswith("Up to date: nothing to change.\n")
     assert tree(repo) == before
+
+
+def test_dry_run_in_an_existing_repository_shows_the_merge_and_writes_nothing(repo: Path) -> None:
+    config = "repos:\n- repo: local  # the team's own\n  hooks:\n  - id: no-fixme\n"
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    before = tree(repo)
+    result = init(repo, "--dry-run", "--workflows", "")
+    assert result.exit_code == 0, result.output
+    assert tree(repo) == before
+    assert re.search(r"^would update +\.pre-commit-config\.yaml \(adds the metstandards hooks "
+                     r"and default_install_hook_types; keeps its 1 other hook\)$", result.output,
+                     re.M), result.output  # fmt: skip
+    assert " - repo: local  # the team's own\n" in result.output  # context, not removed
+    assert f'+  rev: "{SHA}"  # frozen: v1.2.3\n' in result.output
+    assert result.output.endswith("Dry run: nothing was written.\n")
+
+
+def test_the_help_says_what_happens_in_an_existing_repository() -> None:
+    result = CliRunner().invoke(main, ["init", "--help"], terminal_width=100)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "In an existing repository, what is there is kept" in text
+    assert "keeps every hook, its order and its comments" in text
+    assert "python-ci is not written when a workflow already runs the tests" in text
+    assert "requires-python" in text
+    assert "never the other hooks" in text
 
 
 def test_the_default_pin_is_the_latest_release_in_pin_toml(repo: Path) -> None:
@@ -403,3 +432,49 @@ def test_the_push_hook_stops_a_release_tag_that_names_another_version(
     accepted = push_tag(project, "v0.3.0", pre_commit_home)
     assert accepted.returncode == 0, accepted.stdout
     assert "refs/tags/v0.3.0" in git("ls-remote", "--tags", str(remote), cwd=project)
+
+
+@pytest.mark.slow
+def test_a_team_adds_the_standard_to_its_own_hooks_and_both_run(
+    tmp_path: Path, hooks_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """A configuration of the team's own keeps its hook, which still runs beside the
+    metstandards hooks; `pre-commit install` now installs the push hook too."""
+    project = new_repository(tmp_path / "project")
+    shutil.copy(CHECKOUT / "examples" / "nowcast-unet" / "pyproject.toml", project)
+    unfinished = "def area(width: float) -> float:\n    return width  # FIXME\n"
+    (project / "model.py").write_text(unfinished)
+    own = (
+        "# The team's hooks.\n"
+        "repos:\n"
+        "- repo: local\n"
+        "  hooks:\n"
+        "  - id: no-fixme  # unfinished work stays out of main\n"
+        "    name: no FIXME\n"
+        "    entry: FIXME\n"
+        "    language: pygrep\n"
+    )
+    (project / ".pre-commit-config.yaml").write_text(own)
+    path, sha = hooks_repo
+    init_run = subprocess.run(
+        [*(sys.executable, "-m", "metstandards", "init", "--hooks-repo", str(path)),
+         *("--ref", sha, "--version", f"v{__version__}", "--workflows", "")],
+        cwd=project, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert init_run.returncode == 0, init_run.stdout + init_run.stderr
+    config = (project / ".pre-commit-config.yaml").read_text()
+    assert config.startswith("# The team's hooks.\n")
+    assert "\nrepos:\n" + own.split("\nrepos:\n", 1)[1] in config  # as it was, in one piece
+    local, ours = yaml.safe_load(config)["repos"]
+    assert local == yaml.safe_load(own)["repos"][0]
+    assert (ours["repo"], ours["rev"]) == (str(path), sha)
+    commit_all(project)
+
+    run = pre_commit("run", "--all-files", cwd=project, home=pre_commit_home)
+    assert run.returncode == 1, run.stdout
+    assert re.search(r"^no FIXME\.+Failed$", run.stdout, re.M), run.stdout
+    assert "model.py:2:    return width  # FIXME" in run.stdout
+    assert re.search(r"^metstandards lint\.+(Passed|Failed)$", run.stdout, re.M), run.stdout
+    assert re.search(r"^metstandards ruff\.+(Passed|Failed)$", run.stdout, re.M), run.stdout
+    installed = pre_commit("install", cwd=project, home=pre_commit_home)
+    assert "pre-commit installed at .git/hooks/pre-push" in installed.stdout, installed.stdout

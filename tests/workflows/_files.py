@@ -20,7 +20,14 @@ CATALOGUE = ROOT / "reusable-workflows" / "README.md"
 #: What `metstandards init` puts in place of the placeholders: a commit SHA and its release tag.
 REF = "5f3c1e2d9b8a7f6e5d4c3b2a1908f7e6d5c4b3a2"
 VERSION = "v0.1.0"
-PLACEHOLDERS = {"{{ref}}": REF, "{{version}}": VERSION}
+PLACEHOLDERS = {
+    "{{ref}}": REF,
+    "{{version}}": VERSION,
+    # What init fills in from the project: its Python versions and its test extra.
+    "{{python-versions}}": '["3.10", "3.11", "3.12", "3.13", "3.14"]',
+    "{{python-version}}": "3.10",
+    "{{extras}}": "test",
+}
 
 #: Makes any attempt to reach the network fail at once: these tests must pass offline.
 OFFLINE_ENV = {

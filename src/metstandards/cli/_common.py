@@ -41,7 +41,8 @@ Exit status:
 INIT_EXIT_CODES = """\b
 Exit status:
   0  every file was written or is up to date
-  1  a file holds other content and was left as it is (diff shown; --force overwrites it)
+  1  a file holds other content and was left as it is (diff shown; --force replaces
+     what init owns: a file it writes whole, or its own entry of .pre-commit-config.yaml)
   2  usage error: not a Python project, a bad --ref, an unknown workflow"""
 
 

@@ -34,28 +34,52 @@ from metstandards.cli._common import INIT_EXIT_CODES, fail, main
 )
 @click.option(
     "--workflows",
-    default="metstandards,python-ci",
-    show_default=True,
-    help="Comma-separated caller workflows to write into .github/workflows/ ('' for none).",
+    metavar="NAMES",
+    help="Comma-separated caller workflows to write into .github/workflows/ ('' for none) "
+    "[default: metstandards,python-ci; python-ci is left out when the repository's own "
+    "workflows already run its tests].",
 )
-@click.option("--force", is_flag=True, help="Overwrite files that hold other content.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace what init owns where it differs: the files it writes whole, and its own entry "
+    "in .pre-commit-config.yaml (never the other hooks).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change, as diffs; write nothing.")
 def init(
     path: Path,
     ref: str | None,
     version: str | None,
     hooks_repo: str | None,
-    workflows: str,
+    workflows: str | None,
     force: bool,
     dry_run: bool,
 ) -> None:
     """Bring the repository at PATH (default: here) up to the WG3 standard.
 
-    Writes .pre-commit-config.yaml (the metstandards hooks with ruff, mypy and zizmor), appends a
-    [tool.metstandards] section to pyproject.toml when it has none (the rest of the file is left
-    as it is), and writes caller workflows into .github/workflows/ that run the org's reusable
-    workflows. Everything pins one metstandards commit by its SHA. Running init again changes
-    nothing; a file that holds other content is shown as a diff and only --force overwrites it.
+    \b
+    In a repository without them, init writes:
+      .pre-commit-config.yaml   the recipe: the metstandards hooks with ruff-format, mypy, zizmor
+      pyproject.toml            a [tool.metstandards] section appended (never a new file)
+      .github/workflows/        callers of the org's reusable workflows (metstandards, python-ci)
+      .github/dependabot.yml    weekly updates of the actions' and the packages' pins
+
+    \b
+    In an existing repository, what is there is kept:
+      - .pre-commit-config.yaml keeps every hook, its order and its comments; init adds its own
+        entry at the end of repos: (or brings it up to date), and default_install_hook_types
+        when missing. It adds no formatter, mypy or zizmor where the file has hooks of its own,
+        and says which of them the recipe has.
+      - python-ci is not written when a workflow already runs the tests (pytest, tox, nox,
+        hatch test, unittest, or a reusable workflow that tests); --workflows asks for it.
+      - python-ci tests on the supported Pythons that requires-python allows, and installs
+        the project's test extra only where it declares one (test, tests, testing or dev).
+      - dependabot.yml gets the missing ecosystems added; a setup.py project gets no
+        pyproject.toml.
+
+    Everything pins one metstandards commit by its SHA. Running init again changes nothing.
+    A file that differs from what init writes is shown as a diff and left alone; only --force
+    changes it, and only in the part init owns.
     """
     from metstandards.scaffold import ScaffoldError
     from metstandards.scaffold.pin import choose_pin, load_pin
@@ -63,7 +87,9 @@ def init(
     from metstandards.scaffold.sources import Sources
     from metstandards.scaffold.summary import summarize
 
-    names = tuple(name.strip() for name in workflows.split(",") if name.strip())
+    names = None
+    if workflows is not None:
+        names = tuple(name.strip() for name in workflows.split(",") if name.strip())
     try:
         sources = Sources.shipped()
         pin = choose_pin(load_pin(sources.pin), ref, version)

@@ -3,6 +3,11 @@
 :mod:`.pin` decides which metstandards commit the files pin, :mod:`.sources` finds and fills the
 shipped templates, :mod:`.plan` compares them with what the repository holds and writes only what
 is safe to write, and :mod:`.summary` turns the result into the text the command prints.
+
+A repository's own files are adopted, not replaced: :mod:`.pre_commit_config` and
+:mod:`.dependabot` add init's part to the configurations it has (edited as text through
+:mod:`.yaml_text`), :mod:`.existing_ci` finds a CI of its own that already runs the tests, and
+:mod:`.project` with :mod:`.python_ci` fit the python-ci caller to what the project declares.
 """
 
 

@@ -2,6 +2,8 @@
 
 Templates are whole files with ``{{name}}`` placeholders, filled as text so that comments and
 layout reach the repository as written. GitHub's own ``${{ expression }}`` syntax is left alone.
+A placeholder without a value for the project (an extra it does not declare) takes its line
+with it: the reusable workflow's default then applies.
 """
 
 from __future__ import annotations
@@ -28,13 +30,19 @@ class Sources:
     hooks_config: Path
     callers: Path
     pin: Path
+    dependabot: Path
 
     @classmethod
     def shipped(cls) -> Sources:
         """The templates of this install (the checkout's folders, or the wheel's copies)."""
         workflows = data_dir("reusable-workflows")
         hooks_config = data_dir("hooks") / "pre-commit-config.yaml"
-        return cls(hooks_config, workflows / "callers", workflows / "pin.toml")
+        return cls(
+            hooks_config,
+            workflows / "callers",
+            workflows / "pin.toml",
+            workflows / "dependabot.yml",
+        )
 
     def workflows(self) -> dict[str, Path]:
         """The caller workflows on offer, by name (the file name without ``.yml``)."""
@@ -57,9 +65,10 @@ def placeholders(pin: Pin, hooks_repo: str) -> dict[str, str]:
     return {"ref": pin.ref, "version": pin.version, "hooks-repo": hooks_repo}
 
 
-def fill(template: Path, values: Mapping[str, str]) -> str:
-    """The text of ``template`` with its placeholders filled; an unknown one is an error, so that
-    a template and this code cannot drift apart unnoticed."""
+def fill(template: Path, values: Mapping[str, str | None]) -> str:
+    """The text of ``template`` with its placeholders filled, and without the lines of those
+    whose value is None; an unknown placeholder is an error, so that a template and this code
+    cannot drift apart unnoticed."""
     try:
         text = template.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -72,6 +81,11 @@ def fill(template: Path, values: Mapping[str, str]) -> str:
             raise ScaffoldError(
                 f"{template}: unknown placeholder {match.group(0)} (known: {known})"
             )
-        return values[name]
+        return values[name] or ""
 
-    return _PLACEHOLDER.sub(value, text)
+    lines = text.splitlines(keepends=True)
+    return "".join(
+        _PLACEHOLDER.sub(value, line)
+        for line in lines
+        if all(values.get(name, "") is not None for name in _PLACEHOLDER.findall(line))
+    )

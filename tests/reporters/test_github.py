@@ -114,3 +114,14 @@ def test_real_command_prints_the_same_annotations(tmp_path: Path) -> None:
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines() == EXPECTED
+
+
+def test_annotations_name_paths_from_the_workspace_for_a_project_in_a_subdirectory(
+    lint: Lint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The project is services/nowcast/ of the checkout; the check runs inside the project.
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    run = lint({"demo/model.py": "import torch\n\nstate = torch.load(path)\n"}, "-f", "github",
+               root="services/nowcast")  # fmt: skip
+    (line,) = run.stdout.splitlines()
+    assert parse(line)[1]["file"] == "services/nowcast/demo/model.py"

@@ -61,8 +61,10 @@ def lint(
     """Check Python files against the metstandards rules.
 
     PATHS are files or directories (default: the whole project). The project root is the nearest
-    directory with a pyproject.toml above them; project-level rules (MS102, MS201) always read
-    the whole project but report only in PATHS, which is what a pre-commit hook wants.
+    directory above them with a pyproject.toml, setup.py or setup.cfg, else the git work tree;
+    project-level rules (MS102, MS201) always read the whole project but report only in PATHS,
+    which is what a pre-commit hook wants. Findings the baseline records (`metstandards
+    baseline`) are not reported, as in `check`.
     """
     from metstandards.engine.runner import run_lint
 

@@ -1,8 +1,8 @@
 """GitHub Actions workflow commands: one ``::error`` or ``::warning`` annotation a finding.
 
 ``::error file=PATH,line=L,col=C,endLine=L,endColumn=C,title=CODE name::message``. GitHub reads
-``file`` relative to the workspace (the checkout), and PATH is relative to the project root:
-the two agree when the project's pyproject.toml is at the top of the repository.
+``file`` relative to the workspace (the checkout); the command line gives this reporter paths
+relative to ``GITHUB_WORKSPACE``, so a project in a sub-directory is annotated too.
 
 Columns go only on single-line findings: GitHub rejects them for an annotation spanning lines.
 Escaping follows the runner's parser: ``%``, CR and LF in the message; those and ``:`` and ``,``

@@ -30,7 +30,10 @@ SRCROOT = "%SRCROOT%"
 #: metstandards' own key in ``partialFingerprints``; bump ``/v1`` if the recipe changes.
 FINGERPRINT_KEY = "metstandardsFinding/v1"
 NOT_CHECKED = "MS000"
-_SRCROOT_TEXT = "The project root: the directory of pyproject.toml."
+_SRCROOT_TEXT = (
+    "The project root: the directory of pyproject.toml, setup.py or setup.cfg, else the git work "
+    "tree."
+)
 
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.M)
 

@@ -258,3 +258,17 @@ def test_show_config_shows_the_repositorys_own_ruff_and_mypy_layers(tmp_path: Pa
     bare = _check(write_project(tmp_path / "bare", CLEAN), "--show-config").output
     assert "# ruff: the repository has no configuration of its own" in bare
     assert "# mypy: the repository has no configuration of its own" in bare
+
+
+def test_untrusted_refuses_plugins_the_repository_allows(tmp_path: Path) -> None:
+    plugin = "from pathlib import Path\nPath('plugin-ran').write_text('yes')\n"
+    pyproject = (
+        '[tool.mypy]\nplugins = ["plug.py"]\n\n[tool.metstandards.mypy]\nallow-plugins = true\n'
+    )
+    root = write_project(tmp_path, {**CLEAN, "plug.py": plugin}, pyproject)
+    result = _check(root, "--only", "mypy", "--untrusted", "-f", "json")
+    mypy = next(c for c in json.loads(result.output)["checks"] if c["check"] == "mypy")
+    assert "refused the mypy plugins plug.py" in mypy["reason"]
+    assert "(--untrusted)" in mypy["reason"]
+    assert not (root / "plugin-ran").exists()
+    assert not (tmp_path / "plugin-ran").exists()

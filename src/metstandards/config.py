@@ -42,6 +42,9 @@ CHECK_SECTIONS = (
     "bandit",
     "pip-audit",
     "duplicates",
+    "repository",
+    "audit",
+    "audit-weights",
 )
 _KEYS = frozenset(
     {

@@ -23,6 +23,7 @@ STANDARDS: Sequence[tuple[str, str, str]] = (
     ("Types (mypy)", "mypy", "mypy:"),
     ("Security (bandit)", "bandit", "bandit:"),
     ("Dependencies (pip-audit)", "pip-audit", "pip-audit:"),
+    ("Repository kept to the standard", "repository", "MS6"),
 )
 
 

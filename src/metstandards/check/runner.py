@@ -124,9 +124,16 @@ def _tool(name: str) -> Callable[[CheckRequest, CheckContext], Outcome]:
     return run
 
 
+def _repository(request: CheckRequest, context: CheckContext) -> Outcome:
+    from metstandards.repository.part import check_repository
+
+    return check_repository(context)
+
+
 _PARTS: Mapping[str, Callable[[CheckRequest, CheckContext], Outcome]] = {
     "complexity": _complexity,
     "version-tag": _version_tag,
+    "repository": _repository,
     **{name: _tool(name) for name in ("ruff", "mypy", "bandit", "pip-audit")},
 }
 

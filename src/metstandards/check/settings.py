@@ -25,6 +25,9 @@ from metstandards.config import (
     read_pyproject,
 )
 
+#: The parts of ``check`` an audit can run on each repository's code (not the release check,
+#: which is about one tag, nor the repository checks, which the audit runs itself).
+AUDIT_PARTS = ("lint", "complexity", "ruff", "mypy", "bandit", "pip-audit")
 _RANKS = ("A", "B", "C", "D", "E", "F")
 _LEVELS = ("low", "medium", "high")
 _SEVERITIES = ("error", "warning")
@@ -65,6 +68,8 @@ class CheckSettings:
 def _type_name(value: object) -> str:
     if isinstance(value, bool):
         return "true or false"
+    if isinstance(value, float):
+        return "a number"
     if isinstance(value, int):
         return "an integer"
     if isinstance(value, list):
@@ -77,6 +82,8 @@ def _valid(default: object, value: object) -> bool:
         return isinstance(default, bool) and isinstance(value, bool)
     if isinstance(default, list):
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if isinstance(default, float):  # a number: 7 is as good as 7.0
+        return isinstance(value, (int, float))
     return type(value) is type(default)
 
 
@@ -90,8 +97,20 @@ def _check_value(reader: Reader, table: str, key: str, value: Any) -> None:
                 close = difflib.get_close_matches(name, CHECKS, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise reader.error(key, f"unknown check {name!r}{hint}; known: {', '.join(CHECKS)}")
-    if (table, key) == ("check", "timeout-s") and value <= 0:
+    if key == "timeout-s" and value <= 0:
         raise reader.error(key, f"must be a positive number of seconds, got {value!r}")
+    if (table, key) == ("audit", "parts"):
+        for name in value:
+            if name not in AUDIT_PARTS:
+                raise reader.error(
+                    key, f"unknown part {name!r}; an audit runs {', '.join(AUDIT_PARTS)}"
+                )
+    if (table, key) == ("audit", "pass-score") and not 0 <= value <= 10:
+        raise reader.error(key, f"must be a score from 0 to 10, got {value!r}")
+    if (table, key) in (("audit", "zero-at-per-kloc"),) and value <= 0:
+        raise reader.error(key, f"must be a positive number, got {value!r}")
+    if table == "audit-weights" and value < 0:
+        raise reader.error(key, f"must be a weight of 0 or more, got {value!r}")
 
 
 _RULE_CODE = re.compile(r"[A-Z]+[0-9]+")

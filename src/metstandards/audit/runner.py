@@ -40,7 +40,6 @@ class Options:
     weights: Mapping[str, float]
     repository: Mapping[str, Any]
     cache_dir: Path
-    token: str | None = None
 
     @property
     def policy(self) -> Policy:
@@ -139,11 +138,15 @@ def error_entry(target: Target, reason: str, seconds: float = 0.0) -> dict[str, 
 def audit_one(target: Target, options: Options) -> dict[str, Any]:
     """One repository's entry (see the report's schema). Runs in a worker process."""
     from metstandards.audit.clone import CloneError, materialize
+    from metstandards.audit.sources import token_for
 
     began = time.perf_counter()
     try:
         checkout = materialize(
-            target, options.cache_dir / "repositories", token=options.token, timeout=options.timeout
+            target,
+            options.cache_dir / "repositories",
+            token=token_for(target),
+            timeout=options.timeout,
         )
     except CloneError as error:
         return error_entry(target, str(error), time.perf_counter() - began)

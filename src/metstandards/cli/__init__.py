@@ -2,8 +2,8 @@
 
 ``_common`` holds the ``main`` group and what the commands share; each other module holds one
 family of commands: ``lint`` the linter's, ``check`` the standard's gates, ``adopt`` the
-adoption and CI helpers, ``audit`` the audit across repositories. Heavy imports (libcst) happen inside the commands that need them: a
-pre-commit hook pays the start-up time on every commit.
+adoption and CI helpers, ``audit`` the audit across repositories. Heavy imports (libcst) happen
+inside the commands that need them: a pre-commit hook pays the start-up time on every commit.
 """
 
 # The command modules are imported for their side effect: their `@main.command` decorators

@@ -249,14 +249,12 @@ def _options(profile: str, cache_dir: Path | None) -> Any:
         settings = load_check_settings(profile, Path("pyproject.toml"), "", {})
     except ConfigError as error:
         fail(f"--profile: {error}")
-    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GITLAB_TOKEN") or None
     return Options(
         profile=profile,
         audit=settings.table("audit"),
         weights={k: float(v) for k, v in settings.table("audit-weights").items()},
         repository=settings.table("repository"),
         cache_dir=(cache_dir or _default_cache()).absolute(),
-        token=token,
     )
 
 

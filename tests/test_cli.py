@@ -239,11 +239,15 @@ def test_color_by_default_on_a_terminal(root: Path) -> None:
     assert not ANSI.search(through_terminal("--no-color"))
 
 
+#: The repository checks, listed after the lint rules and the gates.
+MS6 = [f"MS6{number:02d}" for number in range(1, 14)]
+
+
 def test_rules_lists_every_rule(registry: Registry) -> None:
     result = run("rules")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert [line.split()[0] for line in lines] == [*sorted(registry.codes), "MS501", "MS502"]
+    assert [line.split()[0] for line in lines] == [*sorted(registry.codes), "MS501", "MS502", *MS6]
     (ms202,) = [line for line in lines if line.startswith("MS202")]
     assert ms202.split()[1:4] == ["unsafe-model-load", "error", "file"]
     (ms501,) = [line for line in lines if line.startswith("MS501")]
@@ -252,7 +256,7 @@ def test_rules_lists_every_rule(registry: Registry) -> None:
 
 def test_rules_as_json(registry: Registry) -> None:
     rows = json.loads(run("rules", "--format", "json").output)
-    assert [row["code"] for row in rows] == [*sorted(registry.codes), "MS501", "MS502"]
+    assert [row["code"] for row in rows] == [*sorted(registry.codes), "MS501", "MS502", *MS6]
     by_code = {row["code"]: row for row in rows}
     assert by_code["MS001"]["severity"] == "warning"
     assert by_code["MS202"]["origin"] == f"metstandards=={__version__}"

@@ -1,5 +1,5 @@
 """The linter's commands: ``lint`` checks files against the rules, ``rules`` lists them (and
-the gates of ``check``) and ``explain`` prints one's documentation.
+the gates of ``check`` and the repository checks) and ``explain`` prints one's documentation.
 
 ``lint`` runs in a pre-commit hook on every commit, so the engine (and libcst with it) is
 imported inside the command, only when it runs.
@@ -132,15 +132,18 @@ def _gate_row(code: str, module_name: str) -> dict[str, str]:
     "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
 )
 def list_rules(output_format: str) -> None:
-    """List every installed rule and the gates of `check`: code, name, severity, what it flags."""
+    """List every installed rule, the gates of `check` and the repository checks (MS6xx): code,
+    name, severity, scope, what it flags."""
     import json
 
     from metstandards.gates import GATES
     from metstandards.registry import RegistryError, load_registry
+    from metstandards.repository.registry import load_checks
     from metstandards.rule import ProjectRule
 
     try:
         registry = load_registry()
+        repository = load_checks()
     except RegistryError as error:
         fail(str(error))
     rows = [
@@ -155,29 +158,44 @@ def list_rules(output_format: str) -> None:
         for code, rule in sorted(registry.rules.items())
     ]
     rows += [_gate_row(code, module) for code, module in sorted(GATES.items())]
+    rows += [
+        {
+            "code": code,
+            "name": check.name,
+            # A failing repository check fails the standard, as an error finding does.
+            "severity": "error",
+            "scope": "repository",
+            "summary": check.summary(),
+            "origin": repository.origins[code],
+        }
+        for code, check in sorted(repository.checks.items())
+    ]
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return
     width = max(len(row["name"]) for row in rows)
+    scope_width = max(len(row["scope"]) for row in rows)
     for row in rows:
         click.echo(
             f"{row['code']:<7} {row['name']:<{width}}  {row['severity']:<7} "
-            f"{row['scope']:<7}  {row['summary']}"
+            f"{row['scope']:<{scope_width}}  {row['summary']}"
         )
 
 
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Show the documentation of the rule CODE (for example MS202)."""
+    """Show the documentation of the rule, gate or repository check CODE (for example MS202)."""
     import difflib
     import inspect
     from importlib import import_module
 
     from metstandards.registry import RegistryError, load_registry
+    from metstandards.repository.registry import load_checks
 
     try:
         registry = load_registry()
+        repository = load_checks()
     except RegistryError as error:
         fail(str(error))
     from metstandards.gates import GATES
@@ -187,9 +205,14 @@ def explain(code: str) -> None:
         module = import_module(gate)
         click.echo(f"# {module.CODE} {module.NAME} (gate of `metstandards check`)\n\n{module.DOC}")
         return
+    check = repository.checks.get(code.upper())
+    if check is not None:
+        doc = inspect.cleandoc(check.__doc__ or "")
+        click.echo(f"# {check.code} {check.name} (repository check, {check.family})\n\n{doc}")
+        return
     rule = registry.rules.get(code.upper())
     if rule is None:
-        known = sorted({*registry.codes, *GATES})
+        known = sorted({*registry.codes, *GATES, *repository.checks})
         close = difflib.get_close_matches(code.upper(), known, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         fail(f"unknown rule code {code!r}{hint}; `metstandards rules` lists them")

@@ -135,9 +135,11 @@ def test_show_config_prints_each_value_with_its_origin(tmp_path: Path) -> None:
 def test_progress_names_each_check_on_stderr(tmp_path: Path) -> None:
     root = write_project(tmp_path, CLEAN)
     result = CliRunner().invoke(main, ["check", "--progress", str(root), *SLOW])
-    assert "[1/5] lint" in result.stderr
-    assert "[5/5] bandit: passed" in result.stderr
-    assert "[1/5]" not in result.stdout
+    # lint, complexity, version-tag, ruff, bandit and repository: six parts run.
+    assert "[1/6] lint" in result.stderr
+    assert "[5/6] bandit: passed" in result.stderr
+    assert "[6/6] repository: skipped" in result.stderr
+    assert "[1/6]" not in result.stdout
 
 
 def test_baseline_hides_todays_findings_and_fails_on_new_ones(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ def test_without_overrides_every_table_comes_from_the_profile(tmp_path: Path) ->
     profile, settings = check_settings_for(_project(tmp_path, ""))
     assert profile == "wg3"
     assert settings.checks == (
-        "lint", "complexity", "version-tag", "ruff", "mypy", "bandit", "pip-audit",
+        "lint", "complexity", "version-tag", "ruff", "mypy", "bandit", "pip-audit", "repository",
     )  # fmt: skip
     assert settings.table("complexity")["max-absolute"] == "C"
     assert settings.tables["mypy"]["strict"].origin == "profile wg3"

@@ -34,6 +34,9 @@ repos:
       - id: metstandards-ruff
       - id: metstandards-complexity
 """
+#: The parts of check the commit hooks do not run: the slow tools, and the repository checks
+#: (the scratch repository has no README, CI or tests, which is not what this test is about).
+SKIP = ("--skip", "mypy", "--skip", "pip-audit", "--skip", "bandit", "--skip", "repository")
 _FINDING = re.compile(r"^(?P<path>\S+\.py):(?P<line>\d+):\d+: (?P<code>\S+) ", re.MULTILINE)
 
 
@@ -62,8 +65,7 @@ def legacy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (root / "legacy" / "model.py").write_text(LEGACY)
     (root / ".pre-commit-config.yaml").write_text(CONFIG.format(repo=hooks, rev=rev))
     (root / ".gitignore").write_text(".metstandards_cache/\n")
-    skip = ("--skip", "mypy", "--skip", "pip-audit", "--skip", "bandit")
-    recorded = metstandards("baseline", "--no-progress", *skip, cwd=root)
+    recorded = metstandards("baseline", "--no-progress", *SKIP, cwd=root)
     assert recorded.returncode == 0, recorded.stderr
     commit_all(root)
     home = base / "pre-commit-home"
@@ -96,8 +98,7 @@ def test_a_new_finding_fails_its_hook_and_ci_reports_the_same(legacy: tuple[Path
     assert done.returncode == 1, done.stdout
     hooks = {(m["path"], int(m["line"]), m["code"]) for m in _FINDING.finditer(done.stdout)}
     assert hooks == {("legacy/io.py", 5, "MS202"), ("legacy/io.py", 4, "ruff:B006")}
-    ci = metstandards("check", "--no-progress", "--skip", "mypy", "--skip", "pip-audit",
-                      "--skip", "bandit", "-f", "json", cwd=root)  # fmt: skip
+    ci = metstandards("check", "--no-progress", *SKIP, "-f", "json", cwd=root)
     assert ci.returncode == 1, ci.stderr
     report = json.loads(ci.stdout)
     assert {(f["path"], f["line"], f["code"]) for f in report["findings"]} == hooks

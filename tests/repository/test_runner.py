@@ -108,3 +108,18 @@ def test_a_code_taken_twice_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(registry_module, "entry_points", _entry_points(*twice))
     with pytest.raises(RegistryError, match="code XX001 is already taken"):
         load_checks()
+
+
+def test_a_result_round_trips_through_json() -> None:
+    from metstandards.repository.check import Evidence, Result, Verdict
+
+    result = Result(
+        "MS603",
+        "tests-in-ci",
+        "ci",
+        Verdict.FAIL,
+        "no workflow runs pytest",
+        (Evidence(".github/workflows/ci.yml", 12, "job lint"), Evidence("", None, "tag v1.0")),
+        "call the python-ci workflow",
+    )
+    assert Result.from_json(result.to_json()) == result

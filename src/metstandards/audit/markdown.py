@@ -19,6 +19,11 @@ def _score(value: float | None) -> str:
 
 
 def render(document: Mapping[str, Any]) -> str:
+    sections = (_overview, _failing, _not_audited, _trend)
+    return "\n\n".join(text for section in sections if (text := section(document))) + "\n"
+
+
+def _overview(document: Mapping[str, Any]) -> str:
     s = document["summary"]
     families = [f["id"] for f in document["families"]]
     titles = {f["id"]: f["title"] for f in document["families"]}
@@ -33,50 +38,67 @@ def render(document: Mapping[str, Any]) -> str:
         "| Repository | Score | " + " | ".join(_cell(titles[f]) for f in families) + " |",
         "|---|---:|" + "---:|" * len(families),
     ]
-    for r in document["repositories"]:
-        if r["status"] == "error":
-            cells = ["error"] + [NONE] * len(families)
-        else:
-            by_id = {f["id"]: f["score"] for f in r["families"]}
-            mark = "✅" if r["passed"] else "❌"
-            cells = [f"{mark} {_score(r['score'])}"] + [_score(by_id.get(f)) for f in families]
-        lines.append(f"| {_cell(r['name'])} | " + " | ".join(cells) + " |")
+    lines += [_row(r, families) for r in document["repositories"]]
+    return "\n".join(lines)
+
+
+def _row(repository: Mapping[str, Any], families: list[str]) -> str:
+    if repository["status"] == "error":
+        cells = ["error"] + [NONE] * len(families)
+    else:
+        by_id = {f["id"]: f["score"] for f in repository["families"]}
+        mark = "✅" if repository["passed"] else "❌"
+        cells = [f"{mark} {_score(repository['score'])}"]
+        cells += [_score(by_id.get(f)) for f in families]
+    return f"| {_cell(repository['name'])} | " + " | ".join(cells) + " |"
+
+
+def _failing(document: Mapping[str, Any]) -> str:
     failing = [
         (r["name"], c)
         for r in document["repositories"]
         for c in r["checks"]
         if c["verdict"] in ("fail", "error")
     ]
-    if failing:
-        lines += [
-            "",
-            "## Failing checks",
-            "",
-            "| Repository | Check | Why | What to do |",
-            "|---|---|---|---|",
-        ]
-        for name, c in failing:
-            what = "could not decide" if c["verdict"] == "error" else c["hint"]
-            why = _cell(c["message"])
-            lines.append(f"| {_cell(name)} | {c['code']} {c['name']} | {why} | {_cell(what)} |")
+    if not failing:
+        return ""
+    lines = [
+        "## Failing checks",
+        "",
+        "| Repository | Check | Why | What to do |",
+        "|---|---|---|---|",
+    ]
+    for name, c in failing:
+        what = "could not decide" if c["verdict"] == "error" else c["hint"]
+        why = _cell(c["message"])
+        lines.append(f"| {_cell(name)} | {c['code']} {c['name']} | {why} | {_cell(what)} |")
+    return "\n".join(lines)
+
+
+def _not_audited(document: Mapping[str, Any]) -> str:
     errors = [r for r in document["repositories"] if r["status"] == "error"]
-    if errors:
-        lines += ["", "## Not audited", ""]
-        lines += [f"- {_cell(r['name'])}: {_cell(r['error'])}" for r in errors]
-    if document["trend"] is not None:
-        lines += [
-            "",
-            f"## Since {document['trend']['previous_generated_at']}",
-            "",
-            "| Repository | Score | Newly passing | Newly failing | New findings | Fixed |",
-            "|---|---|---|---|---:|---:|",
-        ]
-        for c in document["trend"]["repositories"]:
-            scores = f"{_score(c['score_before'])} → {_score(c['score_after'])}"
-            passing = ", ".join(c["newly_passing"]) or NONE
-            failing_now = ", ".join(c["newly_failing"]) or NONE
-            lines.append(
-                f"| {_cell(c['name'])} | {scores} | {passing} | {failing_now} | "
-                f"{c['findings_new']} | {c['findings_fixed']} |"
-            )
-    return "\n".join(lines) + "\n"
+    if not errors:
+        return ""
+    return "\n".join(
+        ["## Not audited", "", *(f"- {_cell(r['name'])}: {_cell(r['error'])}" for r in errors)]
+    )
+
+
+def _trend(document: Mapping[str, Any]) -> str:
+    if document["trend"] is None:
+        return ""
+    lines = [
+        f"## Since {document['trend']['previous_generated_at']}",
+        "",
+        "| Repository | Score | Newly passing | Newly failing | New findings | Fixed |",
+        "|---|---|---|---|---:|---:|",
+    ]
+    for c in document["trend"]["repositories"]:
+        scores = f"{_score(c['score_before'])} → {_score(c['score_after'])}"
+        passing = ", ".join(c["newly_passing"]) or NONE
+        failing_now = ", ".join(c["newly_failing"]) or NONE
+        lines.append(
+            f"| {_cell(c['name'])} | {scores} | {passing} | {failing_now} | "
+            f"{c['findings_new']} | {c['findings_fixed']} |"
+        )
+    return "\n".join(lines)

@@ -55,6 +55,10 @@ class Evidence:
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "detail": self.detail}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Evidence:
+        return cls(data["path"], data["line"], data["detail"])
+
 
 @dataclass(frozen=True)
 class Result:
@@ -89,7 +93,7 @@ class Result:
             data["family"],
             Verdict(data["verdict"]),
             data["message"],
-            tuple(Evidence(e["path"], e["line"], e["detail"]) for e in data["evidence"]),
+            tuple(Evidence.from_json(item) for item in data["evidence"]),
             data["hint"],
         )
 

@@ -70,17 +70,19 @@ def code_only(text: str) -> str:
         return re.sub(r"#[^\n]*", "", text)
     blanked = [list(line) for line in lines]
     for token in tokens:
-        if token.type not in _NOT_CODE or _DEVICE_NAME.fullmatch(token.string):
-            continue
-        (start_row, start_col), (end_row, end_col) = token.start, token.end
-        for row in range(start_row, end_row + 1):
-            chars = blanked[row - 1]
-            first = start_col if row == start_row else 0
-            last = end_col if row == end_row else len(chars)
-            for column in range(first, last):
-                if chars[column] != "\n":
-                    chars[column] = " "
+        if token.type in _NOT_CODE and not _DEVICE_NAME.fullmatch(token.string):
+            _blank(blanked, token)
     return "".join("".join(chars) for chars in blanked)
+
+
+def _blank(lines: list[list[str]], token: tokenize.TokenInfo) -> None:
+    """Spaces over ``token``'s text in ``lines`` (lists of characters), line breaks kept."""
+    (start_row, start_col), (end_row, end_col) = token.start, token.end
+    for row in range(start_row, end_row + 1):
+        chars = lines[row - 1]
+        first = start_col if row == start_row else 0
+        last = end_col if row == end_row else len(chars)
+        chars[first:last] = [" " if c != "\n" else c for c in chars[first:last]]
 
 
 class GpuTested(RepositoryCheck):
@@ -164,11 +166,7 @@ class GpuTested(RepositoryCheck):
             return self.not_applicable("the package code never uses a GPU")
         ci = repo.ci
         jobs = [found for found in ci.find(GPU_JOBS) if found.events & AUTOMATIC]
-        marked = [
-            Evidence(path, None, "tests marked gpu")
-            for path in test_files(repo, self.settings)
-            if _GPU_MARK.search(repo.text(path) or "")
-        ]
+        marked = self._marked(repo)
         if jobs and marked:
             return self.passed(
                 f"{len(uses)} file(s) use a GPU; {jobs[0].what} at {jobs[0].where} runs the "
@@ -178,11 +176,14 @@ class GpuTested(RepositoryCheck):
             )
         if not jobs and ci.problems:
             return self.error(f"CI could not be read: {ci.unreadable}")
-        missing = []
-        if not jobs:
-            missing.append("CI has no job on a GPU runner")
-        if not marked:
-            missing.append("no test is marked gpu")
+        missing = [
+            what
+            for what, lacking in (
+                ("CI has no job on a GPU runner", not jobs),
+                ("no test is marked gpu", not marked),
+            )
+            if lacking
+        ]
         return self.failed(
             f"{uses[0].path} uses a GPU ({len(uses)} file(s) do), but {' and '.join(missing)}",
             *uses,
@@ -191,3 +192,11 @@ class GpuTested(RepositoryCheck):
             "with the metstandards gpu-tests reusable workflow (or a job whose runner label "
             "contains `gpu`)",
         )
+
+    def _marked(self, repo: Repository) -> list[Evidence]:
+        """The test files with tests marked ``gpu``."""
+        return [
+            Evidence(path, None, "tests marked gpu")
+            for path in test_files(repo, self.settings)
+            if _GPU_MARK.search(repo.text(path) or "")
+        ]

@@ -77,20 +77,7 @@ class ProjectDocuments(RepositoryCheck):
     )
 
     def check(self, repo: Repository) -> Result:
-        top = [path for path in repo.files if "/" not in path]
-        found = {
-            "README": [Evidence(p, None, "README") for p in top if _README.fullmatch(p)],
-            "licence": [
-                *(Evidence(p, None, "licence") for p in top if _LICENSE.fullmatch(p)),
-                *(Evidence("LICENSES", None, "REUSE licences") for _ in repo.under("LICENSES")[:1]),
-                *_declared_license(repo),
-            ],
-            "changelog": [
-                Evidence(name, None, "changelog")
-                for name in DEFAULT_CHANGELOG_FILES
-                if repo.has(name)
-            ],
-        }
+        found = _documents(repo)
         missing = [what for what, where in found.items() if not where]
         if missing:
             return self.failed(
@@ -104,6 +91,26 @@ class ProjectDocuments(RepositoryCheck):
             )
         evidence = [where[0] for where in found.values()]
         return self.passed(_and(item.path for item in evidence), *evidence)
+
+
+def _documents(repo: Repository) -> dict[str, list[Evidence]]:
+    """Where the repository keeps each document, by kind."""
+    top = [path for path in repo.files if "/" not in path]
+    return {"README": _readme(top), "licence": _licence(repo, top), "changelog": _changelog(repo)}
+
+
+def _readme(top: list[str]) -> list[Evidence]:
+    return [Evidence(p, None, "README") for p in top if _README.fullmatch(p)]
+
+
+def _licence(repo: Repository, top: list[str]) -> list[Evidence]:
+    files = [Evidence(p, None, "licence") for p in top if _LICENSE.fullmatch(p)]
+    reuse = [Evidence("LICENSES", None, "REUSE licences")] if repo.under("LICENSES") else []
+    return [*files, *reuse, *_declared_license(repo)]
+
+
+def _changelog(repo: Repository) -> list[Evidence]:
+    return [Evidence(n, None, "changelog") for n in DEFAULT_CHANGELOG_FILES if repo.has(n)]
 
 
 def _declared_license(repo: Repository) -> list[Evidence]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from metstandards.repository.check import Evidence, RepositoryCheck, Result
 from metstandards.repository.checks._layout import declared_package
-from metstandards.repository.ci import PUBLISHES, TAG, describe
+from metstandards.repository.ci import PUBLISHES, TAG, Found, describe
 from metstandards.repository.view import Repository
 
 _PYPROJECT = '[project]\nname = "forecast"\nversion = "1.0.0"\n'
@@ -105,15 +105,18 @@ class ReleaseAutomated(RepositoryCheck):
             )
         if ci.problems:
             return self.error(f"CI could not be read: {ci.unreadable}")
-        if publishing:
-            events = frozenset().union(*(found.events for found in publishing))
-            said = f"CI publishes it only on {describe(events)}, never on a tag"
-        else:
-            said = "no CI job builds and publishes it"
         return self.failed(
-            f"{package} declares a package, but {said}",
+            f"{package} declares a package, but {_what_ci_does(publishing)}",
             *(Evidence(f.path, f.line, f"{f.what}, on {describe(f.events)}") for f in publishing),
             hint="build and publish on release tags in CI: call the metstandards release "
             "reusable workflow with the publishing jobs `metstandards init` writes "
             "(trusted publishing, no stored token)",
         )
+
+
+def _what_ci_does(publishing: list[Found]) -> str:
+    """What CI does instead of publishing on tags, for the failure message."""
+    if not publishing:
+        return "no CI job builds and publishes it"
+    events = frozenset().union(*(found.events for found in publishing))
+    return f"CI publishes it only on {describe(events)}, never on a tag"

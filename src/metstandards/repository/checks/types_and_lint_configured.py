@@ -102,29 +102,20 @@ class TypesAndLintConfigured(RepositoryCheck):
             return self.passed(said, *(item for tool in _TOOLS for item in found[tool]))
         if repo.ci.problems:
             return self.error(f"CI could not be read: {repo.ci.unreadable}")
+        one = len(missing) == 1
         return self.failed(
-            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} neither configured "
+            f"{' and '.join(missing)} {'is' if one else 'are'} neither configured "
             "nor run by CI or a pre-commit hook",
             *(Evidence("pyproject.toml", None, f"no [tool.{tool}]") for tool in missing),
             *(item for tool in _TOOLS for item in found[tool]),
             hint=f"configure {' and '.join(missing)} in pyproject.toml "
             f"({', '.join(f'[tool.{tool}]' for tool in missing)}), or run "
-            f"{'it' if len(missing) == 1 else 'them'} in CI: `metstandards check` runs both",
+            f"{'it' if one else 'them'} in CI: `metstandards check` runs both",
         )
 
     def _evidence(self, repo: Repository, tool: str) -> Iterator[Evidence]:
         files, hook_ids, query = _TOOLS[tool]
-        tables = repo.pyproject.get("tool")
-        if isinstance(tables, dict) and tool in tables:
-            line = table_line(repo.text("pyproject.toml") or "", f"tool.{tool}")
-            yield Evidence("pyproject.toml", line, f"[tool.{tool}] in pyproject.toml")
-        for path in files:
-            if repo.has(path):
-                yield Evidence(path, None, f"configured in {path}")
-        if tool == "mypy":
-            line = _section_line(repo.text("setup.cfg") or "", "mypy")
-            if line is not None:
-                yield Evidence("setup.cfg", line, "[mypy] in setup.cfg")
+        yield from _configured(repo, tool, files)
         for hook in _hooks(repo):
             local = hook.repo == "local" and shell.runs(hook.entry, tool) is not None
             if (hook.id in hook_ids or local) and not hook.manual_only:
@@ -132,6 +123,20 @@ class TypesAndLintConfigured(RepositoryCheck):
         for place in repo.ci.find(query):
             if place.events & AUTOMATIC:
                 yield Evidence(place.path, place.line, f"CI runs {place.what}")
+
+
+def _configured(repo: Repository, tool: str, files: tuple[str, ...]) -> Iterator[Evidence]:
+    """Where the repository configures ``tool``: its pyproject table, its own files, and for
+    mypy a ``[mypy]`` section of setup.cfg."""
+    tables = repo.pyproject.get("tool")
+    if isinstance(tables, dict) and tool in tables:
+        line = table_line(repo.text("pyproject.toml") or "", f"tool.{tool}")
+        yield Evidence("pyproject.toml", line, f"[tool.{tool}] in pyproject.toml")
+    yield from (Evidence(path, None, f"configured in {path}") for path in files if repo.has(path))
+    if tool == "mypy":
+        line = _section_line(repo.text("setup.cfg") or "", "mypy")
+        if line is not None:
+            yield Evidence("setup.cfg", line, "[mypy] in setup.cfg")
 
 
 def _hooks(repo: Repository) -> tuple[Hook, ...]:

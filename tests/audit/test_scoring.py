@@ -13,7 +13,9 @@ from metstandards.audit.scoring import (
 )
 from metstandards.repository.check import Result, Verdict
 
-POLICY = Policy(5.0, dict.fromkeys(families.TITLES, 1.0), ("lint", "complexity", "ruff", "bandit"))
+POLICY = Policy(
+    5.0, 10.0, dict.fromkeys(families.TITLES, 1.0), ("lint", "complexity", "ruff", "bandit")
+)
 ALL_RAN = frozenset(POLICY.parts)
 
 
@@ -60,7 +62,7 @@ def test_findings_lose_points_by_density_per_thousand_lines() -> None:
     )
     assert "most of them MS101 (4)" in loss.reason
     assert loss.hint == "`metstandards explain MS101` says what to write instead"
-    assert scores["code-quality"].score == 0.0  # 10 per thousand: capped at 0
+    assert scores["code-quality"].score == 0.0  # 10 per thousand: the tools' 0
     assert scores["artifacts"].score == 10.0
     assert scores["artifacts"].lost == ()
 
@@ -92,3 +94,11 @@ def test_the_repository_score_is_the_weighted_mean_of_the_scores_that_exist() ->
     weighted = {**POLICY.weights, "ci": 3.0}
     assert repository_score(scores, weighted) == 2.5
     assert repository_score(score_families([], None, POLICY), POLICY.weights) is None
+
+
+def test_the_tools_findings_have_their_own_threshold() -> None:
+    code = CodeSummary(1000, {"MS101": 5, "ruff:F401": 5}, ALL_RAN)
+    scores = by_family(score_families([], code, POLICY))
+    assert scores["reproducibility"].score == 0.0  # 5 per thousand: the standard's 0
+    assert scores["code-quality"].score == 5.0  # half of the tools' 10 per thousand
+    assert "(5.0 per thousand; 10 scores 0)" in scores["code-quality"].lost[0].reason

@@ -39,12 +39,18 @@ class Options:
     #: ``[audit-weights]`` and ``[repository]`` of the auditor's profile.
     weights: Mapping[str, float]
     repository: Mapping[str, Any]
+    #: The auditor's ruff selection (the profile's ``[ruff] extend-select``), for every
+    #: repository alike.
+    ruff_select: tuple[str, ...]
     cache_dir: Path
 
     @property
     def policy(self) -> Policy:
         return Policy(
-            float(self.audit["zero-at-per-kloc"]), self.weights, tuple(self.audit["parts"])
+            float(self.audit["zero-at-per-kloc"]),
+            float(self.audit["tools-zero-at-per-kloc"]),
+            self.weights,
+            tuple(self.audit["parts"]),
         )
 
     @property
@@ -222,19 +228,26 @@ def _code(target: Target, root: Path, options: Options) -> tuple[CodeSummary, di
         return _unreadable(parts, f"the repository's configuration cannot be read: {error}")
     config = replace(config, cache_dir=str(options.cache_dir / "lint" / _slug(target.name)))
     request = CheckRequest(
-        config, registry, _bounded(settings, options.timeout), only=frozenset(parts), workers=1
+        config, registry, _for_the_audit(settings, options), only=frozenset(parts), workers=1
     )
     report = run_check(request)
-    package = [f.path for f in Discovery(config).files([config.root])[0] if f.role is Role.PACKAGE]
-    lines = sum(_lines(path) for path in package)
+    package = {
+        f.relpath: f.path
+        for f in Discovery(config).files([config.root])[0]
+        if f.role is Role.PACKAGE
+    }
+    lines = sum(_lines(path) for path in package.values())
     outcomes = [o for o in report.outcomes if o.check in parts]
     ran = frozenset(o.check for o in outcomes if o.status in (Status.PASSED, Status.FINDINGS))
-    counts = Counter(f.code for f in report.findings)
+    # Package code is what the scores measure, per thousand of its lines: findings in tests,
+    # docs and examples are left out (ruff reads those too).
+    found = [f for f in report.findings if f.path in package]
+    counts = Counter(f.code for f in found)
     summary = CodeSummary(
         lines, counts, ran, {o.check: o.reason for o in outcomes if o.check not in ran}
     )
-    reported = set(report.findings)
-    listed = sorted(report.findings, key=lambda f: (f.severity.value != "error", f.path, f.line))
+    reported = set(found)
+    listed = sorted(found, key=lambda f: (f.severity.value != "error", f.path, f.line))
     entry = {
         "files": len(package),
         "lines": lines,
@@ -278,13 +291,21 @@ def _unreadable(parts: Sequence[str], reason: str) -> tuple[CodeSummary, dict[st
     return CodeSummary(0, {}, frozenset(), dict.fromkeys(parts, reason)), entry
 
 
-def _bounded(settings: CheckSettings, timeout: float) -> CheckSettings:
-    """``settings`` with no wrapped tool allowed longer than the repository's own time."""
-    tables = dict(settings.tables)
-    check = dict(tables["check"])
-    current = float(check["timeout-s"].value)
-    check["timeout-s"] = Setting(min(current, timeout), "[audit] timeout-s")
-    tables["check"] = check
+def _for_the_audit(settings: CheckSettings, options: Options) -> CheckSettings:
+    """The repository's ``check`` settings as the audit runs them: no wrapped tool longer than
+    the repository's own time, and ruff with the auditor's selection alone.
+
+    ``check`` adds the org's codes to the repository's own ruff selection; an audit compares
+    repositories, so every one is measured against the same codes. A team that selects more
+    rules than the org would otherwise score worse for it. Its excludes and per-file-ignores
+    still apply.
+    """
+    tables = {name: dict(values) for name, values in settings.tables.items()}
+    current = float(tables["check"]["timeout-s"].value)
+    tables["check"]["timeout-s"] = Setting(min(current, options.timeout), "[audit] timeout-s")
+    origin = f"profile {options.profile} (audit)"
+    tables["ruff"]["select"] = Setting(list(options.ruff_select), origin)
+    tables["ruff"]["extend-select"] = Setting([], origin)
     return CheckSettings(tables)
 
 

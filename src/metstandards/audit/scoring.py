@@ -6,7 +6,8 @@ A family is scored from up to two components, averaged when both apply:
   check that fails, or could not decide (error: never a pass), loses its share, with the check's
   message as the reason and its hint as the fix;
 - **its findings**, for the code-level standards: 10 with none, 0 at ``zero-at-per-kloc``
-  findings per 1,000 lines of package code, linearly between. A family whose part of ``check``
+  findings per 1,000 lines of package code (``tools-zero-at-per-kloc`` for the code-quality
+  family of the wrapped tools), linearly between. A family whose part of ``check``
   did not run scores 0 for this component, with the reason: what did not run is not a pass.
 
 A component that does not apply (no applicable check, no package code) is left out; a family
@@ -61,6 +62,8 @@ class Policy:
     """The ``[audit]`` and ``[audit-weights]`` settings that scoring uses."""
 
     zero_at_per_kloc: float
+    #: The same for the code-quality family, whose wrapped tools report many more findings.
+    tools_zero_at_per_kloc: float
     weights: Mapping[str, float]
     #: The parts of ``check`` the audit runs (others are not expected to have run).
     parts: tuple[str, ...]
@@ -89,7 +92,7 @@ def score_families(
             for component in components
             for loss in component
         )
-        score = max(0.0, 10 - sum(loss.points for loss in lost))
+        score = max(0.0, 10.0 - sum(loss.points for loss in lost))
         scored.append(FamilyScore(family, round(score, 1), lost))
     return scored
 
@@ -145,12 +148,14 @@ def _code_component(family: str, code: CodeSummary | None, policy: Policy) -> li
         return []
     kloc = code.lines / 1000
     density = total / kloc
-    points = 10 * min(1.0, density / policy.zero_at_per_kloc)
+    zero_at = (
+        policy.tools_zero_at_per_kloc if family == families.DEFAULT else policy.zero_at_per_kloc
+    )
+    points = 10 * min(1.0, density / zero_at)
     top, top_count = found.most_common(1)[0]
     reason = (
         f"{total} finding{'s' if total != 1 else ''} in {kloc:.1f} thousand lines of package code "
-        f"({density:.1f} per thousand; {policy.zero_at_per_kloc:g} scores 0), most of them "
-        f"{top} ({top_count})"
+        f"({density:.1f} per thousand; {zero_at:g} scores 0), most of them {top} ({top_count})"
     )
     return [Loss(points, _family_code(found), reason, _hint(top))]
 

@@ -107,7 +107,9 @@ def _check_value(reader: Reader, table: str, key: str, value: Any) -> None:
                 )
     if (table, key) == ("audit", "pass-score") and not 0 <= value <= 10:
         raise reader.error(key, f"must be a score from 0 to 10, got {value!r}")
-    if (table, key) in (("audit", "zero-at-per-kloc"),) and value <= 0:
+    if (table, key) in (("audit", "zero-at-per-kloc"), ("audit", "tools-zero-at-per-kloc")) and (
+        value <= 0
+    ):
         raise reader.error(key, f"must be a positive number, got {value!r}")
     if table == "audit-weights" and value < 0:
         raise reader.error(key, f"must be a weight of 0 or more, got {value!r}")

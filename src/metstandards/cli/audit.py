@@ -254,6 +254,9 @@ def _options(profile: str, cache_dir: Path | None) -> Any:
         audit=settings.table("audit"),
         weights={k: float(v) for k, v in settings.table("audit-weights").items()},
         repository=settings.table("repository"),
+        ruff_select=tuple(
+            settings.table("ruff")["select"] or settings.table("ruff")["extend-select"]
+        ),
         cache_dir=(cache_dir or _default_cache()).absolute(),
     )
 

@@ -247,3 +247,13 @@ def test_the_command_runs_as_installed(demo: list[Path], tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert "station-qc" in done.stdout
+
+
+def test_progress_counts_repositories_on_stderr(demo: list[Path], tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["audit", *map(str, demo[1:]), "--cache-dir", str(tmp_path), "--progress"]
+    )
+    assert "[1/2] " in result.stderr
+    assert "[2/2] " in result.stderr
+    assert "ETA" in result.stderr
+    assert "[1/2]" not in result.stdout

@@ -334,6 +334,8 @@ def load_config(root: Path, registry: Registry) -> Config:
             origins[key] = f"profile {profile_name}"
     for key in _CODE_KEYS:
         _check_codes(reader, key, settings[key], known_codes)
+    # Plugin rules are imported once selected; their options are known from then on.
+    registry.load_selected(settings["select"])
 
     max_kb = user.get("max-file-size-kb", profile.get("max-file-size-kb", 2048))
     if not isinstance(max_kb, int) or isinstance(max_kb, bool) or max_kb <= 0:

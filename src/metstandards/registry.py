@@ -1,5 +1,11 @@
 """The one code -> rule registry. Built-in rules and plugins arrive the same way: through the
 ``metstandards.rules`` entry-point group, so another weather service can ship rules as a package.
+
+Importing a rule runs its module's code, so a plugin's rules are imported only once a project
+selects their prefix (``select = ["MS", "DWD"]``): a package that happens to be installed, or a
+``*.dist-info`` directory that happens to lie where Python looks, runs nothing. Their codes are
+known without importing them (they are the entry points' names), so configuration that names
+them is checked all the same. The built-in rules, metstandards' own code, load at once.
 """
 
 from __future__ import annotations
@@ -9,8 +15,8 @@ import re
 import sys
 import types
 from collections.abc import Mapping
-from dataclasses import dataclass
-from importlib.metadata import entry_points
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from metstandards.rule import Rule
@@ -25,14 +31,26 @@ class RegistryError(Exception):
 
 @dataclass(frozen=True)
 class Registry:
-    """All known rules by code, plus where each came from (``dist==version``)."""
+    """The loaded rules by code, and where every known rule comes from (``dist==version``),
+    loaded or not; plugin rules wait in ``pending`` until a selection names them."""
 
-    rules: Mapping[str, type[Rule]]
+    rules: dict[str, type[Rule]]
     origins: Mapping[str, str]
+    pending: dict[str, EntryPoint] = field(default_factory=dict)
 
     @property
     def codes(self) -> frozenset[str]:
-        return frozenset(self.rules)
+        """Every known code, loaded or not."""
+        return frozenset(self.origins) | frozenset(self.rules)
+
+    def load_selected(self, select: tuple[str, ...]) -> None:
+        """Import the pending rules whose code a selected prefix names."""
+        for code in [c for c in self.pending if any(c.startswith(p) for p in select)]:
+            self.rules[code] = _load(self.pending.pop(code))
+
+    def load_all(self) -> None:
+        """Import every pending rule (to list or explain them all)."""
+        self.load_selected(("",))
 
     @property
     def options(self) -> dict[str, tuple[str, ...]]:
@@ -54,6 +72,7 @@ class Registry:
         The longer (more specific) matching prefix wins, as in ruff: ``select=["MS2"]`` with
         ``ignore=["MS"]`` keeps the MS2 rules.
         """
+        self.load_selected(select)
         chosen = []
         for code, rule in sorted(self.rules.items()):
             selected = max((len(p) for p in select if code.startswith(p)), default=-1)
@@ -105,25 +124,45 @@ def _defer_import(name: str) -> None:
     sys.modules[name] = module
 
 
+#: The distribution whose rules are metstandards' own: loaded at once.
+_OWN = "metstandards"
+
+
 def load_registry() -> Registry:
-    """Load every rule registered under the entry-point group."""
+    """Every rule registered under the entry-point group: metstandards' own loaded, plugins'
+    known by code and loaded when selected (see the module docstring)."""
     _defer_import("libcst")
     rules: dict[str, type[Rule]] = {}
     origins: dict[str, str] = {}
+    pending: dict[str, EntryPoint] = {}
     for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         dist = f"{entry.dist.name}=={entry.dist.version}" if entry.dist else "unknown"
-        where = f"entry point {entry.name} = {entry.value} (from {dist})"
-        try:
-            rule = entry.load()
-        except Exception as error:  # a plugin may fail in any way on import
-            raise RegistryError(f"cannot load rule {where}: {error}") from None
-        if not (isinstance(rule, type) and issubclass(rule, Rule)):
-            raise RegistryError(f"{where} is not a metstandards Rule subclass")
-        if getattr(rule, "code", None) != entry.name or not _CODE.match(entry.name):
-            raise RegistryError(f"{where}: the rule's code must equal the entry-point name")
-        if entry.name in rules:
+        if not _CODE.match(entry.name):
+            raise RegistryError(f"{_where(entry)}: the entry-point name must be a rule code")
+        if entry.name in origins:
             taken = origins[entry.name]
-            raise RegistryError(f"{where}: code {entry.name} is already taken by {taken}")
-        rules[entry.name] = rule
+            raise RegistryError(f"{_where(entry)}: code {entry.name} is already taken by {taken}")
         origins[entry.name] = dist
-    return Registry(rules, origins)
+        if entry.dist is not None and entry.dist.name == _OWN:
+            rules[entry.name] = _load(entry)
+        else:
+            pending[entry.name] = entry
+    return Registry(rules, origins, pending)
+
+
+def _where(entry: EntryPoint) -> str:
+    dist = f"{entry.dist.name}=={entry.dist.version}" if entry.dist else "unknown"
+    return f"entry point {entry.name} = {entry.value} (from {dist})"
+
+
+def _load(entry: EntryPoint) -> type[Rule]:
+    """The rule class an entry point names, checked; RegistryError when it is broken."""
+    try:
+        rule = entry.load()
+    except Exception as error:  # a plugin may fail in any way on import
+        raise RegistryError(f"cannot load rule {_where(entry)}: {error}") from None
+    if not (isinstance(rule, type) and issubclass(rule, Rule)):
+        raise RegistryError(f"{_where(entry)} is not a metstandards Rule subclass")
+    if getattr(rule, "code", None) != entry.name:
+        raise RegistryError(f"{_where(entry)}: the rule's code must equal the entry-point name")
+    return rule

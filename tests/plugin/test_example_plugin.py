@@ -160,6 +160,7 @@ from metstandards.engine.runner import run_lint
 from metstandards.registry import load_registry
 
 registry = load_registry()
+registry.load_selected(("EX",))
 rule = registry.rules["EX101"]
 verdicts = {}
 for kind in ("VALID", "INVALID"):
@@ -246,10 +247,16 @@ def test_broken_plugin_is_a_clear_error(
     tmp_path: Path, entry_point: str, module: str, words: list[str]
 ) -> None:
     path = _broken_distribution(tmp_path / "site", entry_point, module)
-    (tmp_path / "project").mkdir()
-    (tmp_path / "project" / "a.py").write_text("x = 1\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "a.py").write_text("x = 1\n")
+    (project / "pyproject.toml").write_text('[project]\nname = "p"\n')
+    # Not selected, the plugin is never imported: lint runs as if it were not installed.
+    unselected = metstandards(["lint", "--no-cache"], path=path, cwd=project)
+    assert unselected.returncode == 0, unselected.stderr
+    (project / "pyproject.toml").write_text('[tool.metstandards]\nselect = ["MS", "BR"]\n')
     for args in (["rules"], ["lint", "--no-cache"], ["explain", "MS202"]):
-        completed = metstandards(args, path=path, cwd=tmp_path / "project")
+        completed = metstandards(args, path=path, cwd=project)
         assert completed.returncode == 2, (args, completed.stdout, completed.stderr)
         assert "Traceback" not in completed.stderr
         assert completed.stderr.startswith("metstandards: error: ")

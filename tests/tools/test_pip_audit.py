@@ -16,6 +16,7 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from packaging.version import Version
 
 from metstandards.check.outcome import Status
 from metstandards.findings import Finding, Severity
-from metstandards.tools import pip_audit
+from metstandards.tools import declared, pip_audit
 
 from ._project import context
 
@@ -576,3 +577,51 @@ def test_when_every_package_was_skipped_nothing_was_audited(tmp_path: Path, osv:
         "pip-audit could not audit any dependency: "
         "URL requirements cannot be pinned to a specific package version: mylib"
     )
+
+
+def _sdist(directory: Path, name: str, marker: Path) -> None:
+    """An sdist whose setup.py leaves ``marker`` when pip builds it to read its metadata."""
+    import io
+    import tarfile
+
+    setup = f"from pathlib import Path\nPath({str(marker)!r}).write_text('built')\n"
+    setup += f"from setuptools import setup\nsetup(name={name!r}, version='1.0')\n"
+    with tarfile.open(directory / f"{name}-1.0.tar.gz", "w:gz") as archive:
+        data = setup.encode()
+        info = tarfile.TarInfo(f"{name}-1.0/setup.py")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+
+
+@pytest.mark.skipif(_BUNDLED_PIP_TOO_OLD, reason="this Python bundles pip < 23.1")
+@pytest.mark.parametrize("osv", [("tinydep", 200)], indirect=True, ids=["tinydep"])
+def test_untrusted_resolves_from_wheels_only_and_ignores_the_repositorys_index(
+    tmp_path: Path, osv: Osv, index: Path
+) -> None:
+    marker = tmp_path / "built"
+    _sdist(index, "sdistonly", marker)
+    # The repository points pip at an index of its own: a pull request could.
+    requirements = "--index-url http://127.0.0.1:9/simple\ntinypkg>=1\n"
+    ctx = context(
+        tmp_path / "project", {"requirements.txt": requirements}, settings={"osv-url": osv.url}
+    )
+    untrusted = pip_audit.run(replace(ctx, untrusted=True))
+    assert untrusted.reason == (
+        "audited the declared dependencies of requirements.txt (from wheels only, --untrusted: "
+        "2 packages)"
+    )
+    # Planned without the repository's index when untrusted, with it otherwise.
+    found = declared.read(ctx.root)
+    trusted_plan = pip_audit._declared(found)
+    untrusted_plan = pip_audit._declared(found, untrusted=True)
+    assert trusted_plan is not None
+    assert untrusted_plan is not None
+    assert "--index-url http://127.0.0.1:9/simple" in trusted_plan.inputs[0]
+    assert all("index" not in line for line in untrusted_plan.inputs[0])
+    with_sdist = context(
+        tmp_path / "other", {"requirements.txt": "sdistonly>=1\n"}, settings={"osv-url": osv.url}
+    )
+    refused = pip_audit.run(replace(with_sdist, untrusted=True))
+    assert refused.status is Status.NOT_RUN
+    assert "sdistonly" in refused.reason
+    assert not marker.exists()

@@ -83,6 +83,7 @@ def load(start: Path, select: str | None, ignore: str | None) -> tuple[Config, R
 
     try:
         registry = load_registry()
+        registry.load_selected(_codes(select) or ())
         config = load_config(find_root(start), registry)
         overrides = {"select": _codes(select), "ignore": _codes(ignore)}
         for key, codes in overrides.items():

@@ -143,6 +143,7 @@ def list_rules(output_format: str) -> None:
 
     try:
         registry = load_registry()
+        registry.load_all()
         repository = load_checks()
     except RegistryError as error:
         fail(str(error))
@@ -195,6 +196,7 @@ def explain(code: str) -> None:
 
     try:
         registry = load_registry()
+        registry.load_all()
         repository = load_checks()
     except RegistryError as error:
         fail(str(error))

@@ -81,6 +81,8 @@ class _Audit:
     inputs: tuple[tuple[str, ...], ...] = ()
     #: Let pip-audit resolve ``inputs`` with pip (there is a range among them).
     resolve: bool = False
+    #: Resolve from wheels only: pip builds no sdist, so runs no package's code.
+    wheels_only: bool = False
     #: Files whose requirement lines anchor findings, then lock files whose ``name =`` lines do.
     anchors: tuple[str, ...] = ()
     locks: tuple[str, ...] = ()
@@ -110,7 +112,7 @@ def _plan(ctx: CheckContext) -> _Audit | None:
     project = declared.project_name(ctx.root)
     if lock_files := locks.find(ctx.root):
         return _locked(ctx.root, [locks.read(ctx.root, path, project) for path in lock_files])
-    return _declared(declared.read(ctx.root))
+    return _declared(declared.read(ctx.root), untrusted=ctx.untrusted)
 
 
 def _locked(root: Path, locked: list[locks.Locked]) -> _Audit | None:
@@ -130,8 +132,12 @@ def _locked(root: Path, locked: list[locks.Locked]) -> _Audit | None:
     )
 
 
-def _declared(found: Declared) -> _Audit | None:
-    """Pins when every requirement is exact, else one file for pip-audit to resolve."""
+def _declared(found: Declared, *, untrusted: bool = False) -> _Audit | None:
+    """Pins when every requirement is exact, else one file for pip-audit to resolve.
+
+    Resolving builds any package that has only an sdist, which runs its code; with
+    ``untrusted`` (a pull request) pip resolves from wheels only, and the index and constraint
+    lines of the repository's requirement files are not passed on."""
     if not found.requirements:
         _nothing(found.skipped, found.unread)
         return None
@@ -148,10 +154,13 @@ def _declared(found: Declared) -> _Audit | None:
             skipped=found.skipped,
             unread=found.unread,
         )
+    how = "from wheels only, --untrusted" if untrusted else "resolved by pip-audit"
+    options = () if untrusted else found.options
     return _Audit(
-        lambda n: f"{of} (resolved by pip-audit: {_count(n, 'package')})",
-        inputs=((*found.options, *(str(r) for r in found.requirements)),),
+        lambda n: f"{of} ({how}: {_count(n, 'package')})",
+        inputs=((*options, *(str(r) for r in found.requirements)),),
         resolve=True,
+        wheels_only=untrusted,
         anchors=found.files,
         skipped=found.skipped,
         unread=found.unread,
@@ -208,7 +217,12 @@ def _audited(
             if left <= 0:
                 raise NotRun(f"{CHECK} stopped after {ctx.timeout:g} s")
             completed = run_tool(
-                CHECK, [*_FORMAT, *args, *service], cwd=ctx.root, timeout=left, search=search
+                CHECK,
+                [*_FORMAT, *args, *service],
+                cwd=ctx.root,
+                timeout=left,
+                env={"PIP_ONLY_BINARY": ":all:"} if audit.wheels_only else None,
+                search=search,
             )
             dependencies += _report(completed)["dependencies"]
     return dependencies

@@ -326,3 +326,14 @@ def test_lint_reads_the_baseline_check_records(tmp_path: Path) -> None:
     assert "Stale" not in new.output
     everything = CliRunner().invoke(main, ["lint", str(root), "--no-baseline"])
     assert "Found 2 findings in 2 files checked (MS202 x2)." in everything.output
+
+
+@pytest.mark.parametrize("command", ["lint", "check"])
+def test_outside_any_project_the_run_refuses(tmp_path: Path, command: str) -> None:
+    loose = tmp_path / "downloads"
+    loose.mkdir()
+    (loose / "script.py").write_text("import pickle\n")
+    result = run(command, loose)
+    assert result.exit_code == 2
+    assert "is in no Python project: no pyproject.toml, setup.py or setup.cfg" in result.output
+    assert not (loose / ".metstandards_cache").exists()

@@ -103,8 +103,12 @@ PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
 def find_root(start: Path) -> Path:
     """The project ``start`` belongs to: the nearest directory at or above it with a
-    ``pyproject.toml``, ``setup.py`` or ``setup.cfg``, else the git work tree it is in, else
-    ``start`` itself (its directory, for a file)."""
+    ``pyproject.toml``, ``setup.py`` or ``setup.cfg``, else the git work tree it is in.
+
+    Without either there is no project to speak of: adopting the current directory instead once
+    made a run from a temporary folder check fifteen thousand unrelated files and leave a cache
+    there. That is a ConfigError naming the path.
+    """
     start = Path(os.path.abspath(start))
     here = start if start.is_dir() else start.parent
     for candidate in (here, *here.parents):
@@ -112,7 +116,10 @@ def find_root(start: Path) -> Path:
             return candidate
         if (candidate / ".git").exists():
             return candidate
-    return here
+    raise ConfigError(
+        f"{start} is in no Python project: no pyproject.toml, setup.py or setup.cfg, and no git "
+        "work tree, at or above it; run metstandards inside a project (or add a pyproject.toml)"
+    )
 
 
 def _header(line: str) -> str | None:

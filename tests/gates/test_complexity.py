@@ -143,7 +143,9 @@ def test_test_code_is_measured_only_with_include_tests(tmp_path: Path) -> None:
     assert included.reason == "2 blocks in 2 files"
 
 
-def test_files_that_cannot_be_measured_are_named_in_the_note(tmp_path: Path) -> None:
+def test_files_that_cannot_be_measured_are_named_and_the_gate_is_not_a_pass(
+    tmp_path: Path,
+) -> None:
     files: dict[str, str | bytes] = {
         "pkg/good.py": branches("f", 2),
         "pkg/bad.py": "def train(:\n    pass\n",
@@ -152,7 +154,7 @@ def test_files_that_cannot_be_measured_are_named_in_the_note(tmp_path: Path) -> 
         "pkg/deep.py": "total = " + "a + " * 1000 + "a\n",
     }
     outcome = check_complexity(context(tmp_path, files))
-    assert outcome.status is Status.PASSED
+    assert outcome.status is Status.NOT_RUN
     assert outcome.reason == (
         "1 block in 1 file; 1 file not measured (nested too deeply): pkg/deep.py; "
         "1 file not measured (not UTF-8): pkg/latin.py; "
@@ -275,3 +277,8 @@ def test_a_huge_literal_table_gets_no_maintainability_index_instead_of_a_stall(
     assert time.perf_counter() - started < 5  # radon's raw metrics alone take minutes here
     assert "without a maintainability index" in outcome.reason
     assert "pkg/stations.py" in outcome.reason
+
+
+def test_nothing_to_measure_is_skipped_not_passed(tmp_path: Path) -> None:
+    outcome = check_complexity(context(tmp_path, {"tests/test_a.py": branches("f", 2)}))
+    assert (outcome.status, outcome.reason) == (Status.SKIPPED, "no package files to measure")

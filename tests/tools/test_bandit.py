@@ -62,11 +62,14 @@ def test_clean_code_passes(tmp_path: Path) -> None:
     assert (outcome.status, outcome.reason) == (Status.PASSED, "")
 
 
-def test_files_bandit_cannot_parse_are_in_the_note(tmp_path: Path) -> None:
+def test_a_file_bandit_cannot_parse_makes_the_check_not_a_pass(tmp_path: Path) -> None:
     files = {"pkg/risky.py": RISKY, "pkg/broken.py": "def f(:\n"}
     outcome = bandit.run(context(tmp_path, files, settings=SETTINGS))
-    assert outcome.status is Status.FINDINGS
-    assert outcome.reason.startswith("bandit could not read pkg/broken.py (")
+    # What bandit read is reported; what it could not read is not counted as checked.
+    assert outcome.status is Status.NOT_RUN
+    assert {f.path for f in outcome.findings} == {"pkg/risky.py"}
+    assert outcome.reason.startswith("bandit could not read 1 of 2 files: pkg/broken.py (")
+    assert "bandit parses with the Python it runs on" in outcome.reason
 
 
 def test_when_no_file_could_be_parsed_bandit_did_not_run(tmp_path: Path) -> None:
@@ -77,4 +80,4 @@ def test_when_no_file_could_be_parsed_bandit_did_not_run(tmp_path: Path) -> None
 
 def test_no_package_files_is_said(tmp_path: Path) -> None:
     outcome = bandit.run(context(tmp_path, {"tests/test_a.py": RISKY}, settings=SETTINGS))
-    assert (outcome.status, outcome.reason) == (Status.PASSED, "no package files")
+    assert (outcome.status, outcome.reason) == (Status.SKIPPED, "no package files")

@@ -15,7 +15,7 @@ from metstandards.findings import Finding, Severity
 from metstandards.tools import mypy
 from metstandards.tools.process import NotRun
 
-from ._project import context
+from ._project import context, fake_tool
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -99,7 +99,7 @@ def test_two_modules_with_one_name_are_not_run_with_mypys_words(tmp_path: Path) 
 
 def test_no_package_files_is_said(tmp_path: Path) -> None:
     outcome = mypy.run(context(tmp_path, {"tests/test_a.py": "x = 1\n"}, settings=STRICT))
-    assert (outcome.status, outcome.reason) == (Status.PASSED, "no package files")
+    assert (outcome.status, outcome.reason) == (Status.SKIPPED, "no package files")
 
 
 def test_every_location_form_mypy_writes_is_read(tmp_path: Path) -> None:
@@ -286,3 +286,26 @@ def test_an_activated_virtual_environment_is_the_projects(
     monkeypatch.setenv("VIRTUAL_ENV", str(venv))
     outcome = mypy.run(context(tmp_path / "repo", {"pkg/mod.py": USES_A_DEPENDENCY}))
     assert [f.code for f in outcome.findings] == ["mypy:assignment"]
+
+
+@pytest.mark.parametrize(
+    ("script", "said"),
+    [
+        ("exit 0", "it printed nothing"),
+        ("echo 'pkg/mod.py:1:1: error: bad  [misc]'; exit 0", "its last line was"),
+        (
+            "echo 'pkg/mod.py:1:1: error: bad  [misc]'; "
+            "echo 'Found 3 errors in 1 file (checked 1 source file)'; exit 1",
+            "its last line was",
+        ),
+    ],
+)
+def test_mypy_without_a_matching_summary_is_not_run(
+    tmp_path: Path, script: str, said: str
+) -> None:
+    # A broken install that prints nothing, or output the summary does not vouch for.
+    fake = fake_tool(tmp_path / "bin", "mypy", script)
+    outcome = mypy.run(context(tmp_path / "p", {"pkg/mod.py": "x = 1\n"}), search=[fake])
+    assert outcome.status is Status.NOT_RUN
+    assert "did not end with a summary" in outcome.reason
+    assert said in outcome.reason

@@ -41,7 +41,7 @@ from radon.metrics import mi_rank, mi_visit  # type: ignore[import-untyped]
 from radon.visitors import ComplexityVisitor  # type: ignore[import-untyped]
 
 from metstandards.check.baseline import Snapshot
-from metstandards.check.outcome import CheckContext, Outcome
+from metstandards.check.outcome import CheckContext, Outcome, Status
 from metstandards.engine.cache import Cache, cache_key, content_hash
 from metstandards.findings import Finding, Severity, Span
 
@@ -510,9 +510,14 @@ def check_complexity(ctx: CheckContext, baseline: Snapshot | None = None) -> Out
         ),
         *(_project_findings(measured, limits, ratchet) if ctx.whole_project else ()),
     ]
+    if not measured.modules and not measured.unmeasured:
+        return Outcome.skipped(NAME, "no package files to measure")
     note = _note(measured, ratchet)
     if not ctx.whole_project:
         note += "; the project average is measured by the full check"
+    if measured.unmeasured:
+        # What radon could not read went unmeasured: the gate is not a pass for those files.
+        return Outcome(NAME, Status.NOT_RUN, tuple(sorted(findings)), note)
     return Outcome.ran(NAME, findings, note=note)
 
 

@@ -8,6 +8,7 @@ Exit 0 and 1 mean it checked; anything else, or output that is not its JSON, mea
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,21 @@ from typing import Any
 from metstandards._toml import tomllib
 from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity, Span
-from metstandards.tools.process import NotRun, outcome, relative, run_tool
+from metstandards.tools.process import (
+    NothingToCheck,
+    NotRun,
+    Partial,
+    outcome,
+    relative,
+    run_tool,
+)
 
 CHECK = "bandit"
+#: Why bandit may not parse what lint parsed: it uses the grammar of the Python it runs on.
+_PARSER = (
+    f" (bandit parses with the Python it runs on, {sys.version_info[0]}.{sys.version_info[1]} "
+    "here: code written for a newer Python needs bandit installed there)"
+)
 
 
 def run(ctx: CheckContext, *, search: Sequence[str | Path] | None = None) -> Outcome:
@@ -27,7 +40,7 @@ def run(ctx: CheckContext, *, search: Sequence[str | Path] | None = None) -> Out
 
 def _check(ctx: CheckContext, search: Sequence[str | Path] | None) -> tuple[list[Finding], str]:
     if not ctx.package_files:
-        return [], "no package files"
+        raise NothingToCheck("no package files")
     args = ["-f", "json", "-q"]
     args += ["--severity-level", ctx.settings.get("severity-level", "low")]
     args += ["--confidence-level", ctx.settings.get("confidence-level", "low")]
@@ -47,8 +60,12 @@ def _check(ctx: CheckContext, search: Sequence[str | Path] | None) -> tuple[list
     except (KeyError, TypeError) as error:
         raise NotRun(f"bandit's JSON report has an unexpected shape: {error!r}") from None
     if unread and len(unread) >= len(ctx.package_files):
-        raise NotRun("bandit could not read any file: " + _listing(unread))
-    return findings, f"bandit could not read {_listing(unread)}" if unread else ""
+        raise NotRun("bandit could not read any file: " + _listing(unread) + _PARSER)
+    if unread:
+        # What bandit could not read went unchecked: the check is not a pass for those files.
+        count = f"{len(unread)} of {len(ctx.package_files)} files"
+        raise Partial(findings, f"bandit could not read {count}: {_listing(unread)}{_PARSER}")
+    return findings, ""
 
 
 def _has_bandit_table(pyproject: Path) -> bool:

@@ -35,7 +35,7 @@ from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity, Span
 from metstandards.tools import mypy_config
 from metstandards.tools.environment import Interpreter, project_interpreter
-from metstandards.tools.process import NotRun, outcome, relative, run_tool
+from metstandards.tools.process import NothingToCheck, NotRun, outcome, relative, run_tool
 
 CHECK = "mypy"
 
@@ -44,7 +44,8 @@ _OUTPUT_FLAGS = [
     "--show-column-numbers",
     "--show-error-end",
     "--hide-error-context",
-    "--no-error-summary",
+    # The summary says mypy finished: a mypy that prints nothing is no pass.
+    "--error-summary",
     "--no-color-output",
     "--no-pretty",
 ]
@@ -63,6 +64,9 @@ _MISSING_CODES = ("mypy:import-not-found", "mypy:import")
 _MISSING = re.compile(
     r'Cannot find implementation or library stub for module named "(?P<module>[\w.]+)"'
 )
+#: mypy's summary lines (``--error-summary``).
+_SUCCESS = re.compile(r"Success: no issues found in \d+ source files?")
+_FOUND = re.compile(r"Found (?P<errors>\d+) errors? in \d+ files? \(checked \d+ source files?\)")
 #: Missing packages named in the note before the rest are only counted.
 _LISTED = 8
 
@@ -74,7 +78,7 @@ def run(ctx: CheckContext, *, search: Sequence[str | Path] | None = None) -> Out
 
 def _check(ctx: CheckContext, search: Sequence[str | Path] | None) -> tuple[list[Finding], str]:
     if not ctx.package_files:
-        return [], "no package files"
+        raise NothingToCheck("no package files")
     required = [*(["--strict"] if ctx.settings.get("strict", False) else [])]
     required += ctx.settings.get("required-flags", [])
     interpreter = project_interpreter(
@@ -105,6 +109,7 @@ def _check(ctx: CheckContext, search: Sequence[str | Path] | None) -> tuple[list
     findings, warnings = parse(ctx.root, completed.stdout, severity)
     if completed.returncode == 1 and not findings:
         raise completed.crashed()
+    _check_summary(completed.stdout, len(findings), completed.returncode)
     findings, missing = fold_missing_imports(findings, own_modules(ctx.package_files))
     if missing:
         notes.append(_missing_note(missing, interpreter))
@@ -185,6 +190,22 @@ def _missing_note(missing: Counter[str], interpreter: Interpreter) -> str:
     )
 
 
+def _check_summary(text: str, errors: int, returncode: int) -> None:
+    """mypy's last line must be its summary, and agree with what was read: NotRun otherwise."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    last = lines[-1] if lines else ""
+    found = _FOUND.fullmatch(last)
+    if _SUCCESS.fullmatch(last) and returncode == 0 and errors == 0:
+        return
+    if found and returncode == 1 and int(found["errors"]) == errors:
+        return
+    said = f"its last line was {last[:200]!r}" if last else "it printed nothing"
+    raise NotRun(
+        f"mypy (exit code {returncode}) did not end with a summary that matches the {errors} "
+        f"error(s) read: {said}"
+    )
+
+
 def parse(root: Path, text: str, severity: Severity) -> tuple[list[Finding], list[str]]:
     """Findings from mypy's text output (flags in ``_OUTPUT_FLAGS``), and mypy's own warnings
     ("Warning: --strict-concatenate is deprecated"); :class:`NotRun` on any other line."""
@@ -195,6 +216,8 @@ def parse(root: Path, text: str, severity: Severity) -> tuple[list[Finding], lis
             continue
         if raw.startswith("Warning: "):
             warnings.append(raw)
+            continue
+        if _SUCCESS.fullmatch(raw) or _FOUND.fullmatch(raw):
             continue
         match = _LINE.fullmatch(raw)
         if match is None:

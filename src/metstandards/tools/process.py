@@ -17,11 +17,11 @@ import sys
 import sysconfig
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from metstandards.check.outcome import Outcome
+from metstandards.check.outcome import Outcome, Status
 from metstandards.findings import Finding
 
 #: Longest piece of a tool's own error message that goes into a reason.
@@ -30,6 +30,20 @@ _MAX_DETAIL = 300
 
 class NotRun(Exception):
     """The tool's verdict cannot be had; the message is the reason shown to the user."""
+
+
+class NothingToCheck(Exception):
+    """The tool had nothing to look at here (no package files): skipped with the message as the
+    reason, never "passed"."""
+
+
+class Partial(Exception):
+    """The tool checked some files but could not read others: its findings stand, and the check
+    is "not run" for the rest, named in the message. Never a pass."""
+
+    def __init__(self, findings: Iterable[Finding], reason: str) -> None:
+        super().__init__(reason)
+        self.findings = tuple(findings)
 
 
 @dataclass(frozen=True)
@@ -155,4 +169,9 @@ def outcome(check: str, body: Callable[[], tuple[Iterable[Finding], str]]) -> Ou
         findings, note = body()
     except NotRun as reason:
         return Outcome.not_run(check, str(reason), seconds=time.perf_counter() - start)
+    except NothingToCheck as reason:
+        return replace(Outcome.skipped(check, str(reason)), seconds=time.perf_counter() - start)
+    except Partial as partial:
+        found = tuple(sorted(partial.findings))
+        return Outcome(check, Status.NOT_RUN, found, str(partial), time.perf_counter() - start)
     return Outcome.ran(check, findings, seconds=time.perf_counter() - start, note=note)

@@ -21,7 +21,7 @@ from typing import Any
 from metstandards._toml import tomllib
 from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity
-from metstandards.tools.process import NotRun, outcome, relative, run_tool
+from metstandards.tools.process import NothingToCheck, NotRun, outcome, relative, run_tool
 
 CHECK = "ruff"
 #: The files ruff reads its configuration from, in the order it prefers them in one directory.
@@ -38,7 +38,7 @@ def run(ctx: CheckContext, *, search: Sequence[str | Path] | None = None) -> Out
 def _check(ctx: CheckContext, search: Sequence[str | Path] | None) -> tuple[list[Finding], str]:
     files = sorted((*ctx.python_files, *ctx.extra_sources))
     if not files:
-        return [], "no Python files"
+        raise NothingToCheck("no Python files")
     args = ["check", "--output-format", "json", "--no-fix", "--force-exclude"]
     if own_config(ctx.root) is None:
         args.append("--isolated")

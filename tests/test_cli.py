@@ -337,3 +337,11 @@ def test_outside_any_project_the_run_refuses(tmp_path: Path, command: str) -> No
     assert result.exit_code == 2
     assert "is in no Python project: no pyproject.toml, setup.py or setup.cfg" in result.output
     assert not (loose / ".metstandards_cache").exists()
+
+
+@pytest.mark.parametrize("command", ["lint", "check"])
+def test_a_file_that_is_not_python_is_a_usage_error(root: Path, command: str) -> None:
+    (root / "hostname").write_text("forecast-node-01\n")
+    result = run(command, root / "hostname")
+    assert result.exit_code == 2
+    assert "hostname: not a Python file" in result.output

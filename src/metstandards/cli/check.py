@@ -79,6 +79,8 @@ def _targets(paths: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:
     for path in paths:
         if not os.path.lexists(path):
             fail(f"no such file or directory: {path}")
+        if not path.is_dir() and path.suffix not in (".py", ".pyi", ".ipynb"):
+            fail(f"{path}: not a Python file or notebook (.py, .pyi, .ipynb)")
     absolute = tuple(Path(os.path.abspath(p)) for p in paths)
     if not absolute:
         return Path.cwd(), ()

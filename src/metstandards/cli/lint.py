@@ -71,6 +71,8 @@ def lint(
     for path in paths:
         if not os.path.lexists(path):
             fail(f"no such file or directory: {path}")
+        if not path.is_dir() and path.suffix not in (".py", ".pyi"):
+            fail(f"{path}: not a Python file (.py or .pyi); lint reads nothing else")
     absolute = [Path(os.path.abspath(p)) for p in paths]
     start = Path(os.path.commonpath(absolute)) if absolute else Path.cwd()
     config, registry = load(start, select, ignore)

@@ -85,7 +85,8 @@ def test_the_projects_own_hooks_run_the_manifests_commands(tmp_path: Path) -> No
     config = yaml.safe_load((CHECKOUT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     local = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     for hook_id in set(shipped) - {"metstandards-check"}:
-        for key in ("entry", "types", "types_or", "files", "pass_filenames", "always_run", "stages"):
+        keys = ("entry", "types", "types_or", "files", "pass_filenames", "always_run", "stages")
+        for key in keys:
             assert local[hook_id].get(key) == shipped[hook_id].get(key), (hook_id, key)
     done = pre_commit(
         "validate-config", ".pre-commit-config.yaml", cwd=CHECKOUT, home=tmp_path / "home"

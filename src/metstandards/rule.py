@@ -60,6 +60,9 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
+    #: The standard a plugin rule belongs to, as the title of its row in ``check``'s summary
+    #: (metstandards' own rules are placed by their code's family).
+    standard: ClassVar[str] = ""
     roles: ClassVar[frozenset[Role]] = frozenset({Role.PACKAGE})
     VALID: ClassVar[Sequence[Example]] = ()
     INVALID: ClassVar[Sequence[Example]] = ()

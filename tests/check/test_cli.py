@@ -274,3 +274,25 @@ def test_untrusted_refuses_plugins_the_repository_allows(tmp_path: Path) -> None
     assert "(--untrusted)" in mypy["reason"]
     assert not (root / "plugin-ran").exists()
     assert not (tmp_path / "plugin-ran").exists()
+
+
+def test_a_plugin_rule_without_a_standard_gets_the_other_rules_row() -> None:
+    from metstandards.check.outcome import Outcome
+    from metstandards.check.report import CheckReport, summary
+    from metstandards.findings import Finding, Severity
+    from metstandards.rule import Rule
+
+    class Station(Rule):
+        code = "XX101"
+        name = "hard-coded-station"
+
+    finding = Finding("pkg/a.py", 1, 1, 1, 2, "XX101", "hard-coded-station", Severity.ERROR, "!")
+    report = CheckReport(
+        findings=[finding],
+        files_checked=1,
+        rules=[Station],
+        outcomes=(Outcome.ran("lint", [finding]),),
+    )
+    rows = {row.standard: row for row in summary(report)}
+    assert (rows["Other rules"].status.value, rows["Other rules"].findings) == ("findings", 1)
+    assert rows["Seeded randomness"].findings == 0

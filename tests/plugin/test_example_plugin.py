@@ -142,6 +142,15 @@ def test_plugin_rule_reports_and_its_noqa_prefix_is_known(plugin_path: str, tmp_
         ("src/forecast/typo.py", 1, "MS001"),
     ]
 
+    # check gives the plugin's standard a row of its own: the finding cannot hide behind rows
+    # that all say "passed".
+    only_lint = ["check", "--only", "lint", "-f", "json"]
+    checked = metstandards(only_lint, path=plugin_path, cwd=tmp_path)
+    rows = {row["standard"]: row for row in json.loads(checked.stdout)["standards"]}
+    assert rows["Shell commands kept out of code"]["findings"] == 2
+    assert rows["Shell commands kept out of code"]["status"] == "findings"
+    assert checked.returncode == 1
+
     # Without the plugin, EX is some other tool's prefix: its noqa comments are left alone,
     # and a project that still selects it is told so.
     alone = metstandards(["lint", "--no-cache"], path=None, cwd=tmp_path)

@@ -68,19 +68,45 @@ def summary(report: CheckReport) -> list[StandardRow]:
     """One row per standard: passed, its number of findings, not run (why), or disabled.
 
     Checks that ``--only`` left out have no row: a commit hook that runs one check reports on
-    that one."""
+    that one. Findings of plugin rules get rows of their own after the metstandards rules', one
+    per standard their rules name (``Rule.standard``), else "Other rules": a plugin's finding
+    must never hide behind rows that all say "passed"."""
     by_check = {o.check: o for o in report.outcomes}
     rows = []
     for standard, check, prefix in STANDARDS:
         outcome = by_check.get(check)
-        if outcome is None or (
-            outcome.status is Status.DISABLED and outcome.reason == NOT_SELECTED
-        ):
+        if outcome is None or _left_out_by_only(outcome):
             continue
         found: list[Finding] = [f for f in report.findings if f.code.startswith(prefix)]
-        if outcome.status in (Status.NOT_RUN, Status.DISABLED, Status.SKIPPED):
-            rows.append(StandardRow(standard, check, outcome.status, note=outcome.reason))
-        else:
-            status = Status.FINDINGS if found else Status.PASSED
-            rows.append(StandardRow(standard, check, status, len(found), outcome.reason))
+        rows.append(_row(standard, check, outcome, len(found)))
+        if prefix == _LAST_LINT_FAMILY:
+            rows += _plugin_rows(report, outcome)
     return rows
+
+
+#: The plugin rows go after the row of the last metstandards lint family.
+_LAST_LINT_FAMILY = "MS4"
+#: What a plugin rule's findings are summed under when its rule names no standard.
+OTHER_RULES = "Other rules"
+
+
+def _row(standard: str, check: str, outcome: Outcome, findings: int) -> StandardRow:
+    if outcome.status in (Status.NOT_RUN, Status.DISABLED, Status.SKIPPED):
+        return StandardRow(standard, check, outcome.status, note=outcome.reason)
+    status = Status.FINDINGS if findings else Status.PASSED
+    return StandardRow(standard, check, status, findings, outcome.reason)
+
+
+def _plugin_rows(report: CheckReport, lint: Outcome) -> list[StandardRow]:
+    """A row per standard of the plugin rules that ran or reported."""
+    ours = tuple(prefix for _, _, prefix in STANDARDS)
+    standards = {
+        rule.code: rule.standard or OTHER_RULES
+        for rule in report.rules
+        if not rule.code.startswith(ours)
+    }
+    counts: dict[str, int] = dict.fromkeys(sorted(set(standards.values())), 0)
+    for finding in report.findings:
+        if finding.code in standards:
+            counts[standards[finding.code]] += 1
+    return [_row(standard, "lint", lint, count) for standard, count in counts.items()]

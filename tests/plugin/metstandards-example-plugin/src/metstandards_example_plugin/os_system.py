@@ -39,6 +39,7 @@ class OsSystemCall(Rule):
 
     code = "EX101"
     name = "os-system-call"
+    standard = "Shell commands kept out of code"
 
     VALID = (
         "import subprocess\nsubprocess.run(['ls'], check=True)\n",

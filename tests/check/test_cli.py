@@ -296,3 +296,14 @@ def test_a_plugin_rule_without_a_standard_gets_the_other_rules_row() -> None:
     rows = {row.standard: row for row in summary(report)}
     assert (rows["Other rules"].status.value, rows["Other rules"].findings) == ("findings", 1)
     assert rows["Seeded randomness"].findings == 0
+
+
+def test_a_project_with_nothing_to_check_is_not_a_pass(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    result = _check(root, "-f", "json")
+    report = json.loads(result.output)
+    statuses = {c["check"]: c["status"] for c in report["checks"]}
+    assert statuses["lint"] == "skipped"
+    assert statuses["complexity"] == "skipped"
+    assert statuses["pip-audit"] == "skipped"
+    assert result.exit_code == 3

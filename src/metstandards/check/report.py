@@ -32,10 +32,19 @@ class CheckReport(LintResult):
     """A lint report plus the outcome of every check; ``findings`` are all checks' findings."""
 
     outcomes: tuple[Outcome, ...] = ()
+    #: False for a run on some files (a commit hook), which may rightly find nothing to check.
+    whole_project: bool = True
 
     @property
     def not_run(self) -> tuple[Outcome, ...]:
         return tuple(o for o in self.outcomes if o.status is Status.NOT_RUN)
+
+    @property
+    def nothing_checked(self) -> bool:
+        """Whether the run over a whole project checked nothing at all (an empty directory, a
+        wrong path in CI): never a pass."""
+        ran = (Status.PASSED, Status.FINDINGS, Status.NOT_RUN)
+        return self.whole_project and not any(o.status in ran for o in self.outcomes)
 
     @property
     def failed(self) -> bool:
@@ -46,7 +55,7 @@ class CheckReport(LintResult):
     def exit_status(self) -> int:
         if self.failed:
             return 1
-        return 3 if self.not_run else 0
+        return 3 if self.not_run or self.nothing_checked else 0
 
 
 @dataclass(frozen=True)

@@ -97,8 +97,10 @@ def _lint(request: CheckRequest, files_done: FilesDone | None) -> tuple[Outcome,
         workers=request.workers,
         progress=files_done,
     )
-    note = f"{result.files_checked} files checked"
-    return Outcome.ran("lint", result.findings, note=note), result
+    if result.files_checked == 0:
+        return Outcome.skipped("lint", "no Python files"), result
+    files = "1 file" if result.files_checked == 1 else f"{result.files_checked} files"
+    return Outcome.ran("lint", result.findings, note=f"{files} checked"), result
 
 
 def _complexity(request: CheckRequest, context: CheckContext) -> Outcome:
@@ -241,6 +243,7 @@ def _report(
             request.baseline, request.config.root, findings, request.baseline_path, covered
         )
     return CheckReport(
+        whole_project=not request.targets,
         findings=findings,
         files_checked=lint.files_checked if lint else 0,
         files_from_cache=lint.files_from_cache if lint else 0,

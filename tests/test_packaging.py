@@ -53,3 +53,15 @@ def test_the_wheel_ships_every_file_of_the_data_folders(wheel: zipfile.ZipFile) 
         }
         assert expected
         assert expected <= shipped, folder
+
+
+@pytest.mark.slow
+def test_the_version_is_written_once(wheel: zipfile.ZipFile) -> None:
+    from metstandards import __version__
+    from metstandards._toml import tomllib
+
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["project"]
+    assert "version" not in project
+    assert "version" in project["dynamic"]
+    (metadata,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    assert Parser().parsestr(wheel.read(metadata).decode())["Version"] == __version__

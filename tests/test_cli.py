@@ -345,3 +345,19 @@ def test_a_file_that_is_not_python_is_a_usage_error(root: Path, command: str) ->
     result = run(command, root / "hostname")
     assert result.exit_code == 2
     assert "hostname: not a Python file" in result.output
+
+
+def test_the_published_catalogue_is_current() -> None:
+    """docs/rules.md is generated from the rules' own documentation; regenerate it with
+    `metstandards rules --format markdown > docs/rules.md` when a rule's docs change."""
+    published = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text()
+    assert run("rules", "--format", "markdown").output == published
+
+
+def test_explain_prints_every_entry_of_the_catalogue() -> None:
+    listed = json.loads(run("rules", "--format", "json").output)
+    for row in listed:
+        shown = run("explain", row["code"])
+        assert shown.exit_code == 0
+        assert shown.output.startswith(f"# {row['code']} {row['name']} (")
+        assert "## What it does" in shown.output, row["code"]

@@ -25,6 +25,7 @@ from metstandards.cli._common import (
 )
 
 if TYPE_CHECKING:
+    from metstandards.catalogue import Entry
     from metstandards.config import Config
     from metstandards.engine.runner import LintResult
 
@@ -115,73 +116,50 @@ def _without_recorded(
     return replace(result, findings=findings, baseline=use)
 
 
-def _gate_row(code: str, module_name: str) -> dict[str, str]:
-    from importlib import import_module
+def _catalogue() -> list[Entry]:
+    from metstandards.catalogue import entries
+    from metstandards.registry import RegistryError, load_registry
+    from metstandards.repository.registry import load_checks
 
-    module = import_module(module_name)
-    return {
-        "code": code,
-        "name": module.NAME,
-        "severity": "error",
-        "scope": "gate",
-        "summary": module.DOC.strip().splitlines()[0],
-        "origin": "metstandards check",
-    }
+    try:
+        registry = load_registry()
+        registry.load_all()
+        return entries(registry, load_checks())
+    except RegistryError as error:
+        fail(str(error))
 
 
 @main.command(name="rules")
 @click.option(
-    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    help="markdown: the whole catalogue with every entry's documentation (docs/rules.md).",
 )
 def list_rules(output_format: str) -> None:
     """List every installed rule, the gates of `check` and the repository checks (MS6xx): code,
     name, severity, scope, what it flags."""
     import json
 
-    from metstandards.gates import GATES
-    from metstandards.registry import RegistryError, load_registry
-    from metstandards.repository.registry import load_checks
-    from metstandards.rule import ProjectRule
+    from metstandards.catalogue import markdown
 
-    try:
-        registry = load_registry()
-        registry.load_all()
-        repository = load_checks()
-    except RegistryError as error:
-        fail(str(error))
-    rows = [
-        {
-            "code": code,
-            "name": rule.name,
-            "severity": rule.severity.value,
-            "scope": "project" if issubclass(rule, ProjectRule) else "file",
-            "summary": rule.summary(),
-            "origin": registry.origins[code],
-        }
-        for code, rule in sorted(registry.rules.items())
-    ]
-    rows += [_gate_row(code, module) for code, module in sorted(GATES.items())]
-    rows += [
-        {
-            "code": code,
-            "name": check.name,
-            # A failing repository check fails the standard, as an error finding does.
-            "severity": "error",
-            "scope": "repository",
-            "summary": check.summary(),
-            "origin": repository.origins[code],
-        }
-        for code, check in sorted(repository.checks.items())
-    ]
+    found = _catalogue()
+    if output_format == "markdown":
+        click.echo(markdown(found), nl=False)
+        return
     if output_format == "json":
+        fields = ("code", "name", "severity", "scope", "summary", "origin")
+        rows = [{field: getattr(entry, field) for field in fields} for entry in found]
         click.echo(json.dumps(rows, indent=2))
         return
-    width = max(len(row["name"]) for row in rows)
-    scope_width = max(len(row["scope"]) for row in rows)
-    for row in rows:
+    width = max(len(entry.name) for entry in found)
+    scope_width = max(len(entry.scope) for entry in found)
+    for entry in found:
         click.echo(
-            f"{row['code']:<7} {row['name']:<{width}}  {row['severity']:<7} "
-            f"{row['scope']:<{scope_width}}  {row['summary']}"
+            f"{entry.code:<7} {entry.name:<{width}}  {entry.severity:<7} "
+            f"{entry.scope:<{scope_width}}  {entry.summary}"
         )
 
 
@@ -190,35 +168,11 @@ def list_rules(output_format: str) -> None:
 def explain(code: str) -> None:
     """Show the documentation of the rule, gate or repository check CODE (for example MS202)."""
     import difflib
-    import inspect
-    from importlib import import_module
 
-    from metstandards.registry import RegistryError, load_registry
-    from metstandards.repository.registry import load_checks
-
-    try:
-        registry = load_registry()
-        registry.load_all()
-        repository = load_checks()
-    except RegistryError as error:
-        fail(str(error))
-    from metstandards.gates import GATES
-
-    gate = GATES.get(code.upper())
-    if gate is not None:
-        module = import_module(gate)
-        click.echo(f"# {module.CODE} {module.NAME} (gate of `metstandards check`)\n\n{module.DOC}")
-        return
-    check = repository.checks.get(code.upper())
-    if check is not None:
-        doc = inspect.cleandoc(check.__doc__ or "")
-        click.echo(f"# {check.code} {check.name} (repository check, {check.family})\n\n{doc}")
-        return
-    rule = registry.rules.get(code.upper())
-    if rule is None:
-        known = sorted({*registry.codes, *GATES, *repository.checks})
-        close = difflib.get_close_matches(code.upper(), known, n=1)
+    found = {entry.code: entry for entry in _catalogue()}
+    entry = found.get(code.upper())
+    if entry is None:
+        close = difflib.get_close_matches(code.upper(), sorted(found), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         fail(f"unknown rule code {code!r}{hint}; `metstandards rules` lists them")
-    doc = inspect.cleandoc(rule.__doc__ or "")
-    click.echo(f"# {rule.code} {rule.name} ({rule.severity.value})\n\n{doc}")
+    click.echo(f"# {entry.title}\n\n{entry.doc}")

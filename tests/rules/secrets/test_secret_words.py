@@ -39,7 +39,7 @@ def test_secret_names(name: str) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        # ML tokens (RULES.md NOT list) and their relatives
+        # ML tokens (the WG3 catalogue NOT list) and their relatives
         *("tokenizer", "tokens", "num_tokens", "max_tokens", "max_new_tokens", "token_ids"),
         *("pad_token", "eos_token", "bos_token", "unk_token", "mask_token", "cls_token"),
         *("sep_token", "eot_token", "special_tokens", "special_token", "token_type_ids"),

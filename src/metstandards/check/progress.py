@@ -4,7 +4,9 @@ and a line for each check as it ends.
 Written to stderr and only when it is a terminal, so reports on stdout, pipes and CI logs stay
 clean. The wrapped tools run beside lint, so the last line is a status line, rewritten in place
 ("running: lint 120/1498 files, mypy"), and each finished check prints its own line above it.
-Callbacks come from several threads; a lock keeps lines whole.
+Checks end in another order than they start (ruff before mypy), so the ``[2/7]`` of a finished
+line counts the checks finished so far, and the lines read in order. Callbacks come from several
+threads; a lock keeps lines whole.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from typing import TextIO
 
 from metstandards.check.outcome import Outcome, Status
+from metstandards.reporters import plural, visible
 
 
 class Progress:
@@ -23,7 +26,9 @@ class Progress:
     def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
         self.enabled = enabled
         self.stream = stream or sys.stderr
-        self._labels: dict[str, str] = {}
+        #: How many checks this run starts, as ``started`` was told, and how many have ended.
+        self._total = 0
+        self._finished = 0
         #: The checks running now, in the order they started, with what they report.
         self._running: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -33,14 +38,16 @@ class Progress:
         """``line`` (a finished check) if any, then the status line of what still runs."""
         status = ", ".join(f"{name} {detail}".rstrip() for name, detail in self._running.items())
         text = f"\r\033[K{line}\n" if line else "\r\033[K"
-        self.stream.write(text + (f"running: {status}" if status else ""))
+        # A reason may name a file whose name is not UTF-8: shown escaped, never a crash.
+        self.stream.write(visible(text + (f"running: {status}" if status else "")))
         self.stream.flush()
 
     def started(self, check: str, index: int, total: int) -> None:
+        """``index`` is the check's place in the order checks start; only ``total`` is shown."""
         if not self.enabled:
             return
         with self._lock:
-            self._labels[check] = f"[{index}/{total}] {check}"
+            self._total = max(self._total, total)
             self._running[check] = ""
             self._draw()
 
@@ -56,13 +63,19 @@ class Progress:
     def finished(self, outcome: Outcome) -> None:
         if not self.enabled:
             return
-        if outcome.status is Status.FINDINGS:
-            result = f"{len(outcome.findings)} findings"
-        else:
-            result = outcome.status.value.replace("-", " ")
-            if outcome.status is Status.NOT_RUN:
-                result += f" ({outcome.reason})"
         with self._lock:
             self._running.pop(outcome.check, None)
-            label = self._labels.get(outcome.check, outcome.check)
-            self._draw(f"{label}: {result} in {outcome.seconds:.1f} s")
+            self._finished += 1
+            total = max(self._total, self._finished)
+            label = f"[{self._finished}/{total}] {outcome.check}"
+            self._draw(f"{label}: {_result(outcome)} in {outcome.seconds:.1f} s")
+
+
+def _result(outcome: Outcome) -> str:
+    """What a finished check's line says: "3 findings", "1 finding", "passed", "not run (why)"."""
+    if outcome.status is Status.FINDINGS:
+        return plural(len(outcome.findings), "finding")
+    result = str(outcome.status.value).replace("-", " ")
+    if outcome.status is Status.NOT_RUN:
+        result += f" ({outcome.reason})"
+    return result

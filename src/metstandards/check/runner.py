@@ -85,6 +85,7 @@ def _context(
         whole_project=not request.targets,
         cache_dir=request.config.root / request.config.cache_dir if request.use_cache else None,
         untrusted=request.untrusted,
+        max_file_size_kb=request.config.max_file_size_kb,
     )
 
 

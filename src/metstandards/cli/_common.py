@@ -3,13 +3,32 @@ output and the exit-status texts of the epilogs.
 
 Kept apart from the commands so that each command module imports it and it imports none of
 them; at start-up it imports only click, the standard library and the package's version.
+
+How a run ends, whatever the command:
+
+- a user error (a bad option, a broken configuration, a report path that cannot be written) is
+  one line on stderr and status 2 (:func:`fail`);
+- a bug (an exception no command handles) is a short message naming what failed, where, and
+  where to report it, and status 70 (``EX_SOFTWARE``); ``--debug`` or ``METSTANDARDS_DEBUG=1``
+  adds the traceback;
+- Ctrl-C (SIGINT) stops the run within a second, with status 130, and SIGTERM with 143: this
+  process's children (lint's workers, the wrapped tools and their own children) are stopped
+  first, so that nothing is left running or holding the output open.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-from collections.abc import Callable, Iterable
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -24,26 +43,50 @@ if TYPE_CHECKING:
     from metstandards.findings import Finding
     from metstandards.registry import Registry
 
-EXIT_CODES = """\b
-Exit status:
-  0  no findings
-  1  findings (including files that could not be checked, MS000)
-  2  usage or configuration error"""
+#: An internal error: a bug in metstandards, neither a finding nor a user error (EX_SOFTWARE of
+#: sysexits.h, so that no status a command already uses changes meaning).
+INTERNAL_ERROR = 70
+#: Stopped by Ctrl-C (SIGINT) or SIGTERM: 128 plus the signal's number, as a shell reports it.
+INTERRUPTED = 128 + signal.SIGINT
+TERMINATED = 128 + signal.SIGTERM
+ISSUES_URL = "https://github.com/metstandards/metstandards/issues"
+DEBUG_VARIABLE = "METSTANDARDS_DEBUG"
 
-CHECK_EXIT_CODES = """\b
-Exit status:
-  0  every check ran and none reported an error (warnings may be shown)
-  1  error findings (those a baseline records are not counted)
-  2  usage or configuration error
-  3  no error findings, but a check did not run (a tool is missing, crashed,
-     timed out or could not reach its service): never counted as a pass"""
+#: The statuses every command may end with, besides its own.
+STOPPED_EXIT_CODES = f"""\
+  {INTERNAL_ERROR}   internal error: a bug in metstandards; a short message says what failed and
+       where to report it (--debug or {DEBUG_VARIABLE}=1 adds the traceback)
+  {INTERRUPTED}  interrupted (Ctrl-C)
+  {TERMINATED}  terminated (SIGTERM)"""
 
-INIT_EXIT_CODES = """\b
+EXIT_CODES = f"""\b
 Exit status:
-  0  every file was written or is up to date
-  1  a file holds other content and was left as it is (diff shown; --force replaces
-     what init owns: a file it writes whole, or its own entry of .pre-commit-config.yaml)
-  2  usage error: not a Python project, a bad --ref, an unknown workflow"""
+  0    no findings
+  1    findings (including files that could not be checked, MS000)
+  2    usage or configuration error
+{STOPPED_EXIT_CODES}"""
+
+CHECK_EXIT_CODES = f"""\b
+Exit status:
+  0    every check ran and none reported an error (warnings may be shown)
+  1    error findings (those a baseline records are not counted)
+  2    usage or configuration error
+  3    no error findings, but a check did not run (a tool is missing, crashed,
+       timed out or could not reach its service): never counted as a pass
+{STOPPED_EXIT_CODES}"""
+
+INIT_EXIT_CODES = f"""\b
+Exit status:
+  0    every file was written or is up to date
+  1    a file holds other content and was left as it is (diff shown; --force replaces
+       what init owns: a file it writes whole, or its own entry of .pre-commit-config.yaml)
+  2    usage error: not a Python project, a bad --ref, an unknown workflow
+{STOPPED_EXIT_CODES}"""
+
+#: What a command whose epilog says nothing of them gets appended.
+_STOPPED_EPILOG = f"""\b
+Every command may also exit with:
+{STOPPED_EXIT_CODES}"""
 
 
 def fail(message: str) -> NoReturn:
@@ -58,7 +101,44 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return tuple(code.strip().upper() for code in value.split(",") if code.strip())
 
 
+class Terminated(BaseException):
+    """SIGTERM: the run was asked to stop. Not an ``Exception``, so that no ``except Exception``
+    that isolates one check's failure takes it for that check's."""
+
+
+class _Command(click.Command):
+    """A command whose help lists the exit statuses every command shares."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        if f"  {INTERNAL_ERROR} " not in (self.epilog or ""):  # its own table has them
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_STOPPED_EPILOG)
+
+
+class _Main(click.Group):
+    """The command group: what no command handles becomes a status and a message, not a
+    traceback (see the module docstring)."""
+
+    command_class = _Command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _stopping_on_signals():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                _stopped("interrupted", INTERRUPTED)
+            except Terminated:
+                _stopped("terminated", TERMINATED)
+            except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+                raise  # click's own ends, and a closed pipe (`| head`), which click handles
+            except Exception as error:
+                internal_error(error, f"running `metstandards {ctx.invoked_subcommand}`")
+
+
 @click.group(
+    cls=_Main,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=(
         "Run `metstandards COMMAND --help` for a command's options and exit statuses "
@@ -66,11 +146,159 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     ),
 )
 @click.version_option(__version__, prog_name="metstandards")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=DEBUG_VARIABLE,
+    help=f"Print the traceback of an internal error (exit status {INTERNAL_ERROR}) "
+    f"[env: {DEBUG_VARIABLE}=1].",
+)
+def main(debug: bool) -> None:
     """Enforce the E-AI WG3 development standards for weather and climate ML code.
 
     Rules are configured in `[tool.metstandards]` of the project's pyproject.toml.
     """
+
+
+def debugging() -> bool:
+    """Whether tracebacks of internal errors are wanted (``--debug``, ``METSTANDARDS_DEBUG``)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and "debug" in ctx.find_root().params:
+        return bool(ctx.find_root().params["debug"])
+    return os.environ.get(DEBUG_VARIABLE, "").lower() not in ("", "0", "false", "no")
+
+
+def _where(error: BaseException) -> str:
+    """The innermost line of metstandards the error passed through: ``reporters/sarif.py:91 in
+    _uri``, for a bug report that names the place without the whole traceback."""
+    frames = traceback.extract_tb(error.__traceback__)
+    package = Path(__file__).resolve().parent.parent
+    for frame in reversed(frames):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(package):
+            return f"{path.relative_to(package.parent).as_posix()}:{frame.lineno} in {frame.name}"
+    last = frames[-1] if frames else None
+    return f"{last.filename}:{last.lineno} in {last.name}" if last else "unknown place"
+
+
+def _bug_line(error: BaseException, doing: str) -> str:
+    """What failed, and where in metstandards."""
+    return (
+        f"metstandards: internal error while {doing}: {type(error).__name__}: {error} "
+        f"(at {_where(error)})"
+    )
+
+
+def _report_it() -> str:
+    """Where a bug goes, with what it needs."""
+    line = (
+        f"metstandards: this is a bug in metstandards {__version__}; please report it at "
+        f"{ISSUES_URL} with the command you ran"
+    )
+    if debugging():
+        return f"{line} and the traceback above"
+    return f"{line} and its traceback (run it again with {DEBUG_VARIABLE}=1 to see it)"
+
+
+def internal_error(error: BaseException, doing: str) -> NoReturn:
+    """Report a bug (the traceback first with ``--debug``) and exit with ``INTERNAL_ERROR``."""
+    if debugging():
+        traceback.print_exception(type(error), error, error.__traceback__)
+    click.echo(_bug_line(error, doing), err=True)
+    click.echo(_report_it(), err=True)
+    raise SystemExit(INTERNAL_ERROR)
+
+
+def _stopped(what: str, status: int) -> NoReturn:
+    click.echo(f"metstandards: {what}", err=True)
+    raise SystemExit(status)
+
+
+@contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    """While a command runs, SIGINT and SIGTERM stop this process's children, then end the run
+    through an exception, so that temporary files and caches are cleaned up on the way out.
+
+    Only in the main thread (where Python runs signal handlers), and not for a signal this
+    process was started with ignored (``nohup``, a background job): that choice stands.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[signal.Signals, Any] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, _on_signal)
+    try:
+        yield
+    finally:
+        for stopped, handler in previous.items():
+            signal.signal(stopped, handler)
+        _STOPPING.clear()
+
+
+#: Set by the first SIGINT or SIGTERM: a second one ends the process at once.
+_STOPPING: list[int] = []
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    status = 128 + signum
+    if _STOPPING:  # asked twice: no more cleaning up
+        os._exit(status)
+    _STOPPING.append(signum)
+    stop_children()
+    # A tool thread may start its process just after this: keep stopping children until exit.
+    threading.Thread(target=_keep_stopping_children, name="stop-children", daemon=True).start()
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Terminated
+
+
+def stop_children() -> None:
+    """Send SIGTERM to every child of this process, and to the process group of a child that
+    leads its own (a wrapped tool runs in its own session, with pip or git below it).
+
+    SIGTERM, not SIGKILL: git removes its lock files on the way out. Lint's workers take it
+    as their end; a tool's thread sees its process end and returns at once instead of waiting
+    for it. Linux only (children are found in /proc); elsewhere the lint pool stops its own
+    workers (``engine.workers.run``) and a wrapped tool runs to its end.
+    """
+    for pid in _children(os.getpid()):
+        try:
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGTERM)
+            else:
+                os.kill(pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):  # already gone
+            continue
+
+
+def _keep_stopping_children() -> None:
+    while _STOPPING:
+        time.sleep(0.1)
+        stop_children()
+
+
+def _children(parent: int) -> list[int]:
+    """The process ids whose parent is ``parent``, from /proc (empty where there is none)."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:  # ended meanwhile
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses; the last ")" ends it.
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 1 and int(fields[1]) == parent:
+            found.append(int(entry))
+    return found
 
 
 def load(start: Path, select: str | None, ignore: str | None) -> tuple[Config, Registry]:
@@ -169,8 +397,6 @@ _ROOT_RELATIVE = ("json", "sarif")
 def render(result: LintResult, output_format: str, root: Path, color: bool) -> str:
     """The report in ``output_format``, with paths relative to the current directory for people
     (or to the workspace, for GitHub annotations) and to ``root`` for machines."""
-    import os
-
     from metstandards.reporters import reporter
 
     if output_format not in _ROOT_RELATIVE:
@@ -219,11 +445,71 @@ def emit(
     output_file: Path | None,
     color: bool | None,
     root: Path,
+    extra: Sequence[tuple[str, Path]] = (),
 ) -> None:
-    """Print the report (or write it to ``output_file``), coloured only as text on a terminal."""
+    """Write the ``extra`` reports (``check --report FORMAT=PATH``), then print the report or
+    write it to ``output_file``, coloured only as text on a terminal.
+
+    A report that fails never keeps the others from being written. Once all are out, each
+    failure is named and the run ends with status 2 for a path that cannot be written, or 70 for
+    a bug in a reporter: the findings' status would otherwise hide that a report is missing."""
     use_color = sys.stdout.isatty() and output_file is None if color is None else color
-    report = render(result, output_format, root, use_color and output_format == "text")
-    if output_file is not None:
-        write(output_file, report)
-    else:
-        click.echo(report, nl=False, color=use_color)
+    unwritten = [_deliver(result, name, path, root, False) for name, path in extra]
+    colored = use_color and output_format == "text"
+    unwritten.append(_deliver(result, output_format, output_file, root, colored))
+    _end_if_unwritten([report for report in unwritten if report is not None], len(extra) + 1)
+
+
+@dataclass(frozen=True)
+class _Unwritten:
+    """A report that could not be written, and why."""
+
+    output_format: str
+    #: The path, or "standard output".
+    target: str
+    error: Exception
+
+    @property
+    def bug(self) -> bool:
+        """A reporter that raised is a bug; a path the system refuses is the user's to fix."""
+        return not isinstance(self.error, OSError)
+
+
+def _deliver(
+    result: LintResult, output_format: str, path: Path | None, root: Path, color: bool
+) -> _Unwritten | None:
+    """Render one report and write it to ``path`` (stdout when None); what went wrong, if."""
+    try:
+        text = render(result, output_format, root, color)
+        if path is None:
+            click.echo(text, nl=False, color=color)
+        else:
+            path.write_text(text, encoding="utf-8")
+    except BrokenPipeError:
+        raise  # stdout closed by its reader (`| head`): click ends the run quietly
+    except Exception as error:
+        return _Unwritten(output_format, "standard output" if path is None else str(path), error)
+    return None
+
+
+def _end_if_unwritten(unwritten: list[_Unwritten], reports: int) -> None:
+    """Name every report that was not written and exit: 70 if a reporter failed, else 2."""
+    if not unwritten:
+        return
+    others = " (the other reports were written)" if reports > len(unwritten) else ""
+    for report in unwritten:
+        click.echo(_unwritten_line(report) + others, err=True)
+    if not any(report.bug for report in unwritten):
+        raise SystemExit(2)
+    click.echo(_report_it(), err=True)
+    raise SystemExit(INTERNAL_ERROR)
+
+
+def _unwritten_line(report: _Unwritten) -> str:
+    """Why one report is missing; a bug's traceback goes first with ``--debug``."""
+    error = report.error
+    if isinstance(error, OSError):
+        return f"metstandards: error: cannot write {report.target}: {error.strerror or error}"
+    if debugging():
+        traceback.print_exception(type(error), error, error.__traceback__)
+    return _bug_line(error, f"writing the {report.output_format} report to {report.target}")

@@ -25,7 +25,6 @@ from metstandards.cli._common import (
     load,
     load_baseline,
     main,
-    render,
     report_options,
     write,
 )
@@ -198,9 +197,7 @@ def check(
     report = run_check(
         request, started=show.started, finished=show.finished, files_done=show.files_done
     )
-    for name, path in extra:
-        write(path, render(report, name, config.root, False))
-    emit(report, output_format, output_file, color, config.root)
+    emit(report, output_format, output_file, color, config.root, extra)
     raise SystemExit(report.exit_status)
 
 
@@ -287,13 +284,19 @@ def version_check(project: Path | None, tag: str | None) -> None:
     The pre-push hook `metstandards-version-tag` runs this: a tag does not exist at commit time.
     Without a tag there is nothing to check and the exit status is 0.
     """
+    from dataclasses import replace
+
     from metstandards.check.runner import CheckRequest, run_check
 
     config, registry, settings = _check_setup(project)
-    others = frozenset(CHECKS) - {"version-tag"}
+    own = "version-tag"
     request = CheckRequest(
-        config, registry, settings, tag=tag or _pushed_tag(os.environ), skip=others
+        config, registry, settings, tag=tag or _pushed_tag(os.environ), only=frozenset({own})
     )
     report = run_check(request)
+    # Its own row only: the other checks were not asked for, not switched off. And not a run
+    # over the whole project: without a tag it rightly has nothing to check (status 0).
+    outcomes = tuple(o for o in report.outcomes if o.check == own)
+    report = replace(report, outcomes=outcomes, whole_project=False)
     emit(report, "text", None, None, config.root)
     raise SystemExit(report.exit_status)

@@ -245,7 +245,7 @@ def measure(ctx: CheckContext) -> Measurement:
     modules: list[Module] = []
     unmeasured: list[tuple[str, str]] = []
     for path in files:
-        measured = _measure_cached(ctx.root, path, cache)
+        measured = _measure_cached(ctx.root, path, cache, ctx.max_file_size_kb)
         if isinstance(measured, str):
             unmeasured.append((path, measured))
         else:
@@ -266,13 +266,13 @@ def _cache(directory: Path | None) -> Cache | None:
     return Cache(directory, key, "complexity")
 
 
-def _measure_cached(root: Path, path: str, cache: Cache | None) -> Module | str:
+def _measure_cached(root: Path, path: str, cache: Cache | None, limit_kb: int) -> Module | str:
     """The file's module, or why it could not be measured; from the cache when its bytes are
-    the ones last measured."""
-    try:
-        data = (root / path).read_bytes()
-    except OSError as error:
-        return f"unreadable: {error.strerror}"
+    the ones last measured. A file over ``limit_kb`` (``max-file-size-kb``) is not read, as lint
+    does not read it: radon takes minutes on a generated 20 MB module."""
+    data = _read(root / path, limit_kb)
+    if isinstance(data, str):
+        return data
     digest = content_hash(data)
     stored = cache.get(path, digest) if cache is not None else None
     if stored is not None:
@@ -285,6 +285,23 @@ def _measure_cached(root: Path, path: str, cache: Cache | None) -> Module | str:
     if cache is not None:
         cache.put(path, digest, _to_json(measured))
     return measured
+
+
+def _read(file: Path, limit_kb: int) -> bytes | str:
+    """The file's bytes, or why they were not read, in the words of lint's MS000. At most one
+    byte over the limit is read, should the file grow after its size was taken."""
+    limit = limit_kb * 1024
+    try:
+        size = file.stat().st_size
+        if size <= limit:
+            with file.open("rb") as handle:
+                data = handle.read(limit + 1)
+            if len(data) <= limit:
+                return data
+            size = max(size, len(data))
+    except OSError as error:
+        return f"unreadable: {error.strerror}"
+    return f"file is {size // 1024} KiB, over the max-file-size-kb limit of {limit_kb}"
 
 
 def _to_json(measured: Module | str) -> dict[str, Any]:

@@ -6,7 +6,8 @@ relative to ``GITHUB_WORKSPACE``, so a project in a sub-directory is annotated t
 
 Columns go only on single-line findings: GitHub rejects them for an annotation spanning lines.
 Escaping follows the runner's parser: ``%``, CR and LF in the message; those and ``:`` and ``,``
-in property values, which would otherwise end the property list or the property.
+in property values, which would otherwise end the property list or the property. A byte of a
+file name that is not UTF-8 is written ``\\xe9``.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def annotation(finding: Finding) -> str:
 
 
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.reporters import as_check_report
+    from metstandards.reporters import as_check_report, visible
 
     lines = [annotation(finding) for finding in result.findings]
     report = as_check_report(result)
@@ -60,4 +61,4 @@ def render(result: LintResult, color: bool) -> str:
             f"::error title={escape_property(f'{o.check} did not run')}::{escape_data(o.reason)}"
             for o in report.not_run
         ]
-    return "".join(line + "\n" for line in lines)
+    return visible("".join(line + "\n" for line in lines))

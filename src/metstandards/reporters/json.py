@@ -1,6 +1,8 @@
 """The JSON report, schema version 1 (documented in docs/output-formats.md).
 
-Stable field names and order; findings sorted by path, line, column, code.
+Stable field names and order; findings sorted by path, line, column, code. A byte of a file name
+that is not UTF-8 is written as a visible ``\\xe9`` escape: the document is valid UTF-8 JSON that
+every parser reads.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from metstandards import __version__
+from metstandards.reporters import visible_data
 
 if TYPE_CHECKING:
     from metstandards.check.report import CheckReport
@@ -88,4 +91,4 @@ def _lint_document(result: LintResult) -> dict[str, Any]:
 
 
 def render(result: LintResult, color: bool) -> str:
-    return json.dumps(document(result), indent=2) + "\n"
+    return json.dumps(visible_data(document(result)), indent=2) + "\n"

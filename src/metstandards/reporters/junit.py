@@ -4,18 +4,39 @@ One ``testsuite`` per check. A finding of error severity is a failed ``testcase`
 its location and code; a check without such findings is one passing ``testcase``; a check that
 did not run is an ``error`` (never a pass), and a disabled or skipped one is ``skipped``.
 Warnings are listed in the suite's ``system-out``: they are reported but do not fail the check.
+
+The document is well-formed XML 1.0 whatever the names and messages hold: a byte of a file name
+that is not UTF-8 is written ``\\xe9``, and a control character XML does not allow (a tool's
+colour codes, say) is written ``\\x1b``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from metstandards.findings import Finding, Severity
+from metstandards.reporters import as_check_report, visible
 
 if TYPE_CHECKING:
     from metstandards.check.outcome import Outcome
     from metstandards.engine.runner import LintResult
+
+
+#: Characters XML 1.0 does not allow, escaped or not (surrogates are handled by ``visible``).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold shown as a visible escape, so that a
+    CI's parser reads the report instead of rejecting it."""
+    return _NOT_XML.sub(_escape_char, visible(text))
 
 
 def _case(suite: ET.Element, name: str, classname: str, seconds: float = 0.0) -> ET.Element:
@@ -57,8 +78,6 @@ def _suite(root: ET.Element, name: str, findings: list[Finding], outcome: Outcom
 
 
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.reporters import as_check_report
-
     root = ET.Element("testsuites", name="metstandards")
     report = as_check_report(result)
     if report is not None:
@@ -71,4 +90,5 @@ def render(result: LintResult, color: bool) -> str:
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(suite.get(key, "0")) for suite in root)))
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    document = xml_safe(ET.tostring(root, encoding="unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n"

@@ -2,7 +2,8 @@
 
 The summary table comes first, since a reader wants the verdict; then the findings, at most
 ``MAX_FINDINGS`` of them, so a legacy repository's first run does not exceed a comment's size
-limit (the rest is counted, and the full list is in the other formats).
+limit (the rest is counted, and the full list is in the other formats). A byte of a file name
+that is not UTF-8 is written ``\\xe9``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metstandards.findings import Finding, Severity
+from metstandards.reporters import as_check_report, files_checked, plural, visible
 
 if TYPE_CHECKING:
+    from metstandards.check.report import CheckReport
     from metstandards.engine.runner import LintResult
 
 MAX_FINDINGS = 200
@@ -46,44 +49,42 @@ def _findings(findings: list[Finding]) -> list[str]:
 
 
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.reporters import as_check_report
+    return visible("\n".join(_lines(result)) + "\n")
 
+
+def _lines(result: LintResult) -> list[str]:
     lines = ["## metstandards"]
     report = as_check_report(result)
     if report is not None:
-        from metstandards.check.report import summary
-
-        verdict = "failed" if report.failed else "incomplete" if report.not_run else "passed"
-        lines += [
-            "",
-            f"**Result: {verdict}**",
-            "",
-            "| Standard | Check | Result |",
-            "|---|---|---|",
-        ]
-        noted: set[str] = set()
-        for row in summary(report):
-            outcome = _ICONS[row.status.value]
-            if row.status.value == "findings":
-                outcome += f" {row.findings} finding{'s' if row.findings != 1 else ''}"
-            if row.note and row.status.value in ("not-run", "skipped", "disabled"):
-                outcome += f": {_cell(row.note)}"
-            elif row.note and row.check not in noted:  # once per check, on its first row
-                outcome += f" ({_cell(row.note)})"
-            noted.add(row.check)
-            lines.append(f"| {_cell(row.standard)} | `{row.check}` | {outcome} |")
-        if report.baseline is not None:
-            use = report.baseline
-            lines += [
-                "",
-                f"Baseline `{_cell(use.path)}`: {use.suppressed} recorded findings not shown, "
-                f"{len(use.stale)} stale entries.",
-            ]
+        lines += _summary(report)
     else:
-        count = len(result.findings)
+        lines += ["", f"{plural(len(result.findings), 'finding')} in {files_checked(result)}."]
+    return lines + _findings(result.findings)
+
+
+def _summary(report: CheckReport) -> list[str]:
+    """The verdict and the table by standard, then what the baseline hid."""
+    from metstandards.check.report import summary
+
+    verdict = "failed" if report.failed else "incomplete" if report.not_run else "passed"
+    lines = ["", f"**Result: {verdict}**", "", "| Standard | Check | Result |", "|---|---|---|"]
+    noted: set[str] = set()
+    for row in summary(report):
+        outcome = _ICONS[row.status.value]
+        if row.status.value == "findings":
+            outcome += f" {row.findings} finding{'s' if row.findings != 1 else ''}"
+        if row.note and row.status.value in ("not-run", "skipped", "disabled"):
+            outcome += f": {_cell(row.note)}"
+        elif row.note and row.check not in noted:  # once per check, on its first row
+            outcome += f" ({_cell(row.note)})"
+        noted.add(row.check)
+        lines.append(f"| {_cell(row.standard)} | `{row.check}` | {outcome} |")
+    if report.baseline is not None:
+        use = report.baseline
+        stale = "1 stale entry" if len(use.stale) == 1 else f"{len(use.stale)} stale entries"
         lines += [
             "",
-            f"{count} finding{'s' if count != 1 else ''} in {result.files_checked} files.",
+            f"Baseline `{_cell(use.path)}`: {plural(use.suppressed, 'recorded finding')} not "
+            f"shown, {stale}.",
         ]
-    lines += _findings(result.findings)
-    return "\n".join(lines) + "\n"
+    return lines

@@ -2,7 +2,9 @@
 
 One run. ``tool.driver.rules`` describes every rule that ran and every rule that reported, by
 code, with its docs as help; results keep the findings' order. Paths are project-relative URIs
-against ``%SRCROOT%``; columns count Unicode code points, end columns are exclusive, as in SARIF.
+against ``%SRCROOT%``, percent-encoded from the bytes of the name on disk (a latin-1 ``café.py`` is
+``caf%E9.py``); in texts such a byte is written ``\\xe9``. Columns count Unicode code points,
+end columns are exclusive, as in SARIF.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from urllib.parse import quote
 
 from metstandards import __version__
 from metstandards.findings import Finding
+from metstandards.reporters import raw_bytes, visible_data
 
 if TYPE_CHECKING:
     from metstandards.engine.runner import LintResult
@@ -84,10 +87,16 @@ def _region(finding: Finding) -> dict[str, int]:
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
+def _uri(path: str) -> str:
+    """A relative URI reference for ``path``: its bytes on disk, percent-encoded, so that a name
+    that is not UTF-8 still makes a valid URI that names exactly that file."""
+    return quote(raw_bytes(path), safe="/")
+
+
 def _location(finding: Finding) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": quote(finding.path, safe="/"), "uriBaseId": SRCROOT},
+            "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": SRCROOT},
             "region": _region(finding),
         }
     }
@@ -97,7 +106,7 @@ def _fingerprint(finding: Finding, occurrence: int) -> str:
     """Code, path, message and the finding's rank among identical ones in its file: stable when
     lines move; different when the path, the rule or what the message says changes."""
     text = "\0".join((finding.code, finding.path, finding.message, str(occurrence)))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(raw_bytes(text)).hexdigest()
 
 
 def _incomplete(result: LintResult) -> bool:
@@ -183,4 +192,5 @@ def document(result: LintResult) -> dict[str, Any]:
 
 
 def render(result: LintResult, color: bool) -> str:
-    return json.dumps(document(result), indent=2) + "\n"
+    """The log as JSON, every text in it encodable (see :func:`~metstandards.reporters.visible`)."""
+    return json.dumps(visible_data(document(result)), indent=2) + "\n"

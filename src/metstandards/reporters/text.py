@@ -1,7 +1,8 @@
 """``path:line:col: CODE message``, one finding a line, then a summary; coloured on a terminal.
 
 For ``check`` the summary is a table with one row per WG3 standard, so what did not run stands
-next to what passed instead of disappearing.
+next to what passed instead of disappearing. A byte of a file name that is not UTF-8 prints as
+``\\xe9``, so the report can be written to any terminal or file.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from metstandards.findings import Severity
+from metstandards.reporters import as_check_report, files_checked, visible
+from metstandards.reporters import plural as _plural
 
 if TYPE_CHECKING:
     from metstandards.check.report import CheckReport
@@ -42,28 +45,24 @@ def _finding_lines(result: LintResult, paint: _Painter) -> list[str]:
     return lines
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.reporters import as_check_report
-
     paint = _Painter(color)
     report = as_check_report(result)
-    if report is not None:
-        return _render_check(report, paint)
+    text = _render_check(report, paint) if report is not None else _render_lint(result, paint)
+    return visible(text)
+
+
+def _render_lint(result: LintResult, paint: _Painter) -> str:
     lines = _finding_lines(result, paint)
-    files = _plural(result.files_checked, "file")
     if not result.findings:
-        lines.append(paint(f"All checks passed ({files} checked).", _CYAN))
+        lines.append(paint(f"All checks passed ({files_checked(result)}).", _CYAN))
         lines.extend(_baseline_lines(result))
         return "\n".join(lines) + "\n"
     counts = Counter(f.code for f in result.findings)
     by_code = ", ".join(f"{code} x{count}" for code, count in sorted(counts.items()))
     lines.append("")
     lines.append(
-        f"Found {_plural(len(result.findings), 'finding')} in {files} checked ({by_code})."
+        f"Found {_plural(len(result.findings), 'finding')} in {files_checked(result)} ({by_code})."
     )
     if result.not_checked:
         lines.append(

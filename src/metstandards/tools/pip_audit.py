@@ -286,9 +286,28 @@ def _findings(
                 )
             )
     if skipped and len(skipped) == len(dependencies):
-        # A PyPI that answers 404 to everything (a blocking proxy) skips every package.
-        raise NotRun(f"pip-audit could not audit any dependency: {_listing(skipped)}")
+        raise NotRun(_nothing_audited(skipped))
     return findings, _note(audit, len(dependencies) - len(skipped), skipped)
+
+
+#: How pip-audit words a package that PyPI's JSON API answered 404 for.
+_NOT_ON_PYPI = "Dependency not found on PyPI"
+
+
+def _nothing_audited(skipped: list[tuple[str, str]]) -> str:
+    """Why pip-audit audited none of the dependencies. When PyPI's JSON API answered "not
+    found" for every one, the service is what failed, not the packages: a proxy or firewall
+    that blocks the API answers 404 for everything, and pip-audit calls each of them "not found
+    on PyPI"."""
+    if not all(reason.startswith(_NOT_ON_PYPI) for _, reason in skipped):
+        return f"pip-audit could not audit any dependency: {_listing(skipped)}"
+    names = [name for name, _ in skipped]
+    more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
+    return (
+        "the vulnerability service (PyPI's JSON API) answered 'not found' for every dependency "
+        f"({_count(len(names), 'package')}: {', '.join(names[:_LISTED])}{more}): it is "
+        "unreachable or blocked here"
+    )
 
 
 def _note(audit: _Audit, audited: int, skipped: list[tuple[str, str]]) -> str:

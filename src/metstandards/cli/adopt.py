@@ -108,25 +108,68 @@ def init(
 @main.command(name="gpu-preflight")
 @click.option(
     "--framework",
-    type=click.Choice(["auto", "torch"]),
+    type=click.Choice(["auto", "torch", "jax"]),
     default="auto",
     show_default=True,
-    help="auto: check torch when this interpreter has it; torch: fail when it does not.",
+    help="auto: check torch and JAX where this interpreter has them; torch or jax: check that "
+    "one only, and fail when it is not installed.",
+)
+@click.option(
+    "--vendor",
+    type=click.Choice(["auto", "nvidia", "amd"]),
+    default="auto",
+    show_default=True,
+    help="auto: NVIDIA where nvidia-smi is on PATH, else AMD ROCm where rocm-smi or /dev/kfd is.",
+)
+@click.option(
+    "--min-gpus",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Fail unless the job sees at least N GPUs (as torch or JAX sees them, else as the "
+    "driver lists them).",
+)
+@click.option(
+    "--min-memory-gib",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="X",
+    help="Fail unless every GPU the job gets has at least X GiB of memory in total (as torch "
+    "sees it, which is the MIG slice on a partitioned GPU, else as the driver lists it).",
 )
 @click.option(
     "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
 )
-def gpu_preflight(framework: str, output_format: str) -> None:
+def gpu_preflight(
+    framework: str,
+    vendor: str,
+    min_gpus: int | None,
+    min_memory_gib: float | None,
+    output_format: str,
+) -> None:
     """Check that this job can use a GPU, before it spends its allocation.
 
-    Checks that nvidia-smi lists a GPU, that /dev/nvidia* device files are there, that
-    CUDA_VISIBLE_DEVICES does not hide every GPU, and that torch (in a separate interpreter,
-    this one) was built with CUDA and sees a GPU. Nothing of the project is imported.
-    Exit status 0 when every required check passes, 1 otherwise.
-    """
-    from metstandards.gpu_preflight import Host, preflight, render_json, render_text
+    \b
+    Checks, from the outside (nothing of the project is imported):
+      - the driver lists GPUs (nvidia-smi, or rocm-smi for AMD);
+      - the device files are there (/dev/nvidia*, or /dev/kfd and /dev/dri/renderD*);
+      - CUDA_VISIBLE_DEVICES (and on AMD HIP_/ROCR_VISIBLE_DEVICES) hides no GPU;
+      - torch and JAX, in a separate interpreter (this one), were built for these GPUs and
+        see one;
+      - NVIDIA: the driver supports the CUDA version torch and JAX were built for;
+      - with --min-gpus / --min-memory-gib: enough GPUs, with enough memory each.
 
-    result = preflight(Host.current(), require_torch=framework == "torch")
+    Exit status 0 when every required check passes, 1 otherwise. The JSON report has
+    "passed", one entry per check under "checks" and the driver's GPUs under "gpus".
+    """
+    from metstandards.gpu_preflight import (
+        Host,
+        Requirements,
+        preflight,
+        render_json,
+        render_text,
+    )
+
+    wanted = Requirements(framework, vendor, min_gpus, min_memory_gib)
+    result = preflight(Host.current(), wanted)
     render = render_json if output_format == "json" else render_text
     click.echo(render(result), nl=False)
     raise SystemExit(0 if result.passed else 1)

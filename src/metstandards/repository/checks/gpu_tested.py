@@ -114,7 +114,7 @@ class GpuTested(RepositoryCheck):
       gpu-tests:
         uses: metstandards/metstandards/.github/workflows/gpu-tests.yml@<40-hex-sha> # v0.1.0
         with:
-          runner-labels: '["self-hosted", "linux", "gpu"]'
+          runs-on: '["self-hosted", "linux", "gpu"]'
     ```
     with the GPU tests marked `@pytest.mark.gpu`.
 

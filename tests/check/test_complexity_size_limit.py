@@ -12,6 +12,7 @@ from conftest import write_project
 
 from metstandards.check.outcome import CheckContext, Status
 from metstandards.cli import main
+from metstandards.config import load_profile
 from metstandards.gates.complexity import check_complexity
 
 BLOCK = "def f{n}(x):\n    if x > {n}:\n        return x\n    return -x\n\n\n"
@@ -29,7 +30,8 @@ def _module(kib: int) -> str:
 def test_a_file_over_the_limit_is_not_measured(tmp_path: Path) -> None:
     root = write_project(tmp_path, {"pkg/small.py": _module(1), "pkg/big.py": _module(5)})
     files = ("pkg/big.py", "pkg/small.py")
-    outcome = check_complexity(CheckContext(root, files, files, max_file_size_kb=4))
+    settings = load_profile("wg3", "complexity")
+    outcome = check_complexity(CheckContext(root, files, files, settings, max_file_size_kb=4))
     assert outcome.status is Status.NOT_RUN  # a file not measured is never a pass
     size = (root / "pkg/big.py").stat().st_size // 1024
     reason = f"file is {size} KiB, over the max-file-size-kb limit of 4"

@@ -282,9 +282,9 @@ def test_untrusted_refuses_plugins_the_repository_allows(tmp_path: Path) -> None
 
 
 def test_a_plugin_rule_without_a_standard_gets_the_other_rules_row() -> None:
-    from metstandards.check.outcome import Outcome
     from metstandards.check.report import CheckReport, summary
     from metstandards.findings import Finding, Severity
+    from metstandards.results import Outcome
     from metstandards.rule import Rule
 
     class Station(Rule):

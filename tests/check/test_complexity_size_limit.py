@@ -10,10 +10,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import write_project
 
-from metstandards.check.outcome import CheckContext, Status
 from metstandards.cli import main
 from metstandards.config import load_profile
 from metstandards.gates.complexity import check_complexity
+from metstandards.results import CheckContext, Status
 
 BLOCK = "def f{n}(x):\n    if x > {n}:\n        return x\n    return -x\n\n\n"
 

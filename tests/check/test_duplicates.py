@@ -8,10 +8,10 @@ import pytest
 
 from metstandards._toml import tomllib
 from metstandards.check.duplicates import fold, fold_outcomes
-from metstandards.check.outcome import Outcome, Status
 from metstandards.check.settings import load_check_settings
 from metstandards.config import ConfigError
 from metstandards.findings import Finding, Severity, Span
+from metstandards.results import Outcome, Status
 
 SAME = {"MS202": ["bandit:B301", "bandit:B614", "ruff:S301"]}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from metstandards.check.outcome import Outcome
 from metstandards.check.progress import Progress
+from metstandards.results import Outcome
 
 
 def _lines(stream: io.StringIO) -> list[str]:

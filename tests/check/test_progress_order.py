@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 
-from metstandards.check.outcome import Outcome, Status
 from metstandards.check.progress import Progress
 from metstandards.findings import Finding, Severity
+from metstandards.results import Outcome, Status
 
 
 def _shown(stream: io.StringIO) -> list[str]:

@@ -10,7 +10,6 @@ import pytest
 from conftest import write_project
 from radon.metrics import mi_rank, mi_visit  # type: ignore[import-untyped]
 
-from metstandards.check.outcome import CheckContext, Outcome, Status
 from metstandards.config import load_profile
 from metstandards.findings import Severity
 from metstandards.gates.complexity import (
@@ -19,6 +18,7 @@ from metstandards.gates.complexity import (
     check_complexity,
     snapshot,
 )
+from metstandards.results import CheckContext, Outcome, Status
 
 #: Limits that only the block under test can break.
 BLOCKS_ONLY = {"max-modules": "F", "max-average": "F"}

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from metstandards.check.outcome import CheckContext, Outcome, Status
 from metstandards.findings import Finding, Severity
 from metstandards.gates.version_tag import DOC, check_version_tag, current_tag, find_tag
+from metstandards.results import CheckContext, Outcome, Status
 from metstandards.rule import DOC_SECTIONS
 
 Release = Callable[..., Path]

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from metstandards.check.outcome import NOT_SELECTED, Outcome, Status
 from metstandards.check.report import CheckReport
 from metstandards.engine.runner import LintResult
 from metstandards.findings import Finding, Severity
 from metstandards.reporters.junit import render, xml_safe
+from metstandards.results import NOT_SELECTED, Outcome, Status
 
 from .conftest import PROJECT, Lint
 

@@ -5,11 +5,11 @@ break out of their columns."""
 from __future__ import annotations
 
 from metstandards.check.baseline import BaselineUse
-from metstandards.check.outcome import Outcome, Status
 from metstandards.check.report import CheckReport
 from metstandards.engine.runner import LintResult
 from metstandards.findings import Finding, Severity
 from metstandards.reporters.markdown import MAX_FINDINGS, render
+from metstandards.results import Outcome, Status
 
 from .conftest import PROJECT, Lint
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 from metstandards.check.baseline import BaselineUse
-from metstandards.check.outcome import NOT_SELECTED, Outcome, Status
 from metstandards.check.report import CheckReport
 from metstandards.engine.runner import LintResult
 from metstandards.findings import Finding, Severity
 from metstandards.reporters.text import render
+from metstandards.results import NOT_SELECTED, Outcome, Status
 
 from .conftest import PROJECT, Lint
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from metstandards.check.outcome import CheckContext
+from metstandards.results import CheckContext
 
 
 def context(

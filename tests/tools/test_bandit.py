@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metstandards.check.outcome import Status
 from metstandards.findings import Finding, Severity
+from metstandards.results import Status
 from metstandards.tools import bandit
 
 from ._project import context

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from metstandards.check.outcome import Status
+from metstandards.results import Status
 from metstandards.tools import declared, pip_audit
 from metstandards.tools.declared import LOCAL, SELF, URL, VCS, Pin
 from metstandards.tools.process import NotRun

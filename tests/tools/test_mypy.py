@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from metstandards.check.outcome import CheckContext, Status
 from metstandards.findings import Finding, Severity
+from metstandards.results import CheckContext, Status
 from metstandards.tools import mypy
 from metstandards.tools.process import NotRun
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from metstandards.check.outcome import Status
 from metstandards.findings import Finding, Severity
+from metstandards.results import Status
 from metstandards.tools import declared, pip_audit
 
 from ._project import context

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from metstandards.check.outcome import Status
+from metstandards.results import Status
 from metstandards.tools import pip_audit
 
 from ._project import context, fake_tool

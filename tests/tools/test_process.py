@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from metstandards.check.outcome import CheckContext, Outcome, Status
+from metstandards.results import CheckContext, Outcome, Status
 from metstandards.tools import bandit, mypy, pip_audit, process, ruff
 
 from ._project import context, fake_tool

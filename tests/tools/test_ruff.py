@@ -6,8 +6,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from metstandards.check.outcome import Status
 from metstandards.findings import Finding, Severity
+from metstandards.results import Status
 from metstandards.tools import ruff
 
 from ._project import context

@@ -22,8 +22,8 @@ from typing import Any
 
 from metstandards.audit.scoring import CodeSummary, Policy, repository_score, score_families
 from metstandards.audit.sources import Target
-from metstandards.check.outcome import Status
 from metstandards.check.settings import CheckSettings, Setting
+from metstandards.results import Status
 
 #: Called after each repository with (done, total, its entry).
 Progress = Callable[[int, int, Mapping[str, Any]], None]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from metstandards.findings import Finding
+from metstandards.results import Snapshot
 
 BASELINE_VERSION = 1
 #: Codes a baseline never records or hides.
@@ -31,7 +32,6 @@ NEVER_RECORDED = ("MS000", "MS501", "MS502")
 _SPACE = re.compile(r"\s+")
 
 Key = tuple[str, str, str]
-Snapshot = dict[str, dict[str, int]]
 
 
 class BaselineError(Exception):

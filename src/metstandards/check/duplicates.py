@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from metstandards.check.outcome import Outcome, Status
 from metstandards.findings import Finding
+from metstandards.results import Outcome, Status
 
 
 def fold(findings: Iterable[Finding], same: Mapping[str, Sequence[str]]) -> list[Finding]:

@@ -16,8 +16,8 @@ import threading
 import time
 from typing import TextIO
 
-from metstandards.check.outcome import Outcome, Status
 from metstandards.reporters import plural, visible
+from metstandards.results import Outcome, Status
 
 
 class Progress:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from metstandards.check.outcome import NOT_SELECTED, Outcome, Status
 from metstandards.engine.runner import LintResult
 from metstandards.findings import Finding, Severity
+from metstandards.results import NOT_SELECTED, Outcome, Status
 
 #: The WG3 standards, each with the check that enforces it and the codes that belong to it.
 STANDARDS: Sequence[tuple[str, str, str]] = (

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from metstandards.check import CHECKS
-from metstandards.check.baseline import Baseline, BaselineUse, Snapshot, apply
+from metstandards.check.baseline import Baseline, BaselineUse, apply
 from metstandards.check.duplicates import fold_outcomes
-from metstandards.check.outcome import NOT_SELECTED, CheckContext, Outcome, Status
 from metstandards.check.report import CheckReport
 from metstandards.check.settings import CheckSettings
 from metstandards.config import Config
@@ -27,6 +26,7 @@ from metstandards.engine.patterns import Patterns
 from metstandards.engine.runner import LintResult, run_lint
 from metstandards.findings import Finding
 from metstandards.registry import Registry
+from metstandards.results import NOT_SELECTED, CheckContext, Outcome, Snapshot, Status
 from metstandards.rule import Role
 
 #: Called when a check starts (name, index, total) and when it ends (its outcome).

@@ -16,7 +16,6 @@ from typing import TypeGuard
 
 from packaging.version import InvalidVersion, Version
 
-from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity
 from metstandards.gates.declared_version import (
     DeclarationError,
@@ -24,6 +23,7 @@ from metstandards.gates.declared_version import (
     Derived,
     read_declared_version,
 )
+from metstandards.results import CheckContext, Outcome
 
 CHECK = "version-tag"
 CODE = "MS502"

@@ -20,8 +20,8 @@ from metstandards.findings import Finding, Severity
 from metstandards.reporters import as_check_report, visible
 
 if TYPE_CHECKING:
-    from metstandards.check.outcome import Outcome
     from metstandards.engine.runner import LintResult
+    from metstandards.results import Outcome
 
 
 #: Characters XML 1.0 does not allow, escaped or not (surrogates are handled by ``visible``).

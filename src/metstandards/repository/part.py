@@ -14,9 +14,9 @@ from __future__ import annotations
 import subprocess  # nosec B404
 from pathlib import Path
 
-from metstandards.check.outcome import CheckContext, Outcome, Status
 from metstandards.findings import Finding, Severity, Span
 from metstandards.repository.check import Result, Verdict
+from metstandards.results import CheckContext, Outcome, Status
 
 CHECK = "repository"
 #: Where a finding without a file of its own is placed: the repository itself.

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from metstandards._toml import tomllib
-from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity, Span
+from metstandards.results import CheckContext, Outcome
 from metstandards.tools.process import (
     NothingToCheck,
     NotRun,

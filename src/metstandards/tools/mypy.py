@@ -31,8 +31,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity, Span
+from metstandards.results import CheckContext, Outcome
 from metstandards.tools import mypy_config
 from metstandards.tools.environment import Interpreter, project_interpreter
 from metstandards.tools.process import NothingToCheck, NotRun, outcome, relative, run_tool

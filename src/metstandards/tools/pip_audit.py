@@ -41,8 +41,8 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity, Span
+from metstandards.results import CheckContext, Outcome
 from metstandards.tools import declared, locks
 from metstandards.tools.declared import SELF, Declared, Pin
 from metstandards.tools.process import Completed, NotRun, outcome, relative, run_tool

@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from metstandards.check.outcome import Outcome, Status
 from metstandards.findings import Finding
+from metstandards.results import Outcome, Status
 
 #: Longest piece of a tool's own error message that goes into a reason.
 _MAX_DETAIL = 300

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from metstandards._toml import tomllib
-from metstandards.check.outcome import CheckContext, Outcome
 from metstandards.findings import Finding, Severity
+from metstandards.results import CheckContext, Outcome
 from metstandards.tools.process import NothingToCheck, NotRun, outcome, relative, run_tool
 
 CHECK = "ruff"

@@ -41,10 +41,9 @@ from typing import Any
 from radon.metrics import mi_visit  # type: ignore[import-untyped]
 from radon.visitors import ComplexityVisitor  # type: ignore[import-untyped]
 
-from metstandards.check.baseline import Snapshot
-from metstandards.check.outcome import CheckContext
 from metstandards.engine.cache import Cache, cache_key, content_hash
 from metstandards.findings import Span
+from metstandards.results import CheckContext, Snapshot
 
 MODULE_AVERAGE = "module average"
 MODULE_MAINTAINABILITY = "module maintainability"

@@ -17,8 +17,6 @@ from typing import Any
 from radon.complexity import cc_rank  # type: ignore[import-untyped]
 from radon.metrics import mi_rank  # type: ignore[import-untyped]
 
-from metstandards.check.baseline import Snapshot
-from metstandards.check.outcome import CheckContext, Outcome, Status
 from metstandards.findings import Finding, Severity, Span
 from metstandards.gates.complexity.measure import (
     MAX_STATEMENT_LINES,
@@ -30,6 +28,7 @@ from metstandards.gates.complexity.measure import (
     Module,
     measure,
 )
+from metstandards.results import CheckContext, Outcome, Snapshot, Status
 
 CODE = "MS501"
 NAME = "complexity"

@@ -4,13 +4,13 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from metstandards._toml import tomllib
-from metstandards.check.outcome import CheckContext
 from metstandards.findings import Severity
 from metstandards.gates.version_tag import check_version_tag
 from metstandards.repository.check import Evidence, RepositoryCheck, Result
 from metstandards.repository.checks._layout import declared_package
 from metstandards.repository.examples import TAGS
 from metstandards.repository.view import Repository, Tag
+from metstandards.results import CheckContext
 
 #: Files of the tagged commit larger than this are never a version declaration.
 _LIMIT = 1 << 20

@@ -1,4 +1,9 @@
-"""What one part of ``metstandards check`` produced: its findings, or why it did not run.
+"""The records every part of ``metstandards check`` shares: what a part is given (its
+context) and what it produced (its outcome), and the complexity numbers a baseline keeps.
+
+They sit below the orchestrating ``check`` package, the gates and the tool adapters alike, so
+that each of those imports this module and none imports another: ``check`` runs the gates, the
+gates never reach back into ``check``.
 
 A part that did not run is never a pass: the report lists it as "not run" with the reason, and the
 exit status says so.
@@ -56,6 +61,10 @@ class Outcome:
     @classmethod
     def not_run(cls, check: str, reason: str, *, seconds: float = 0.0) -> Outcome:
         return cls(check, Status.NOT_RUN, (), reason, seconds)
+
+
+#: A baseline's complexity record: file -> block key (or module average...) -> number.
+Snapshot = dict[str, dict[str, int]]
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +23,28 @@ def _in_a_scratch_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     commands print paths relative to the current directory, as users see them, and nothing a
     test runs can write into the checkout."""
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _processes_only_in_slow_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test that starts another program is marked ``slow``, so that ``-m "not slow"`` is the
+    fast loop: here, such a test that is not marked fails at the start of the program, naming it.
+    (Lint's forked workers are not programs started; they do not count.)"""
+    if request.node.get_closest_marker("slow") is not None:
+        return
+    start = subprocess.Popen.__init__
+
+    def refuse(self: subprocess.Popen[Any], args: Any, *rest: Any, **options: Any) -> None:
+        if multiprocessing.parent_process() is not None:  # inside a worker of the test's own
+            start(self, args, *rest, **options)
+            return
+        raise AssertionError(
+            f"{request.node.nodeid} starts a program ({args!r}): mark it @pytest.mark.slow"
+        )
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
 @pytest.fixture(scope="session")

@@ -210,6 +210,7 @@ def test_color_only_when_asked(root: Path) -> None:
     assert not ANSI.search(run("lint", "--color", "-f", "json", root).output)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_color_by_default_on_a_terminal(root: Path) -> None:
     import pty
@@ -283,6 +284,7 @@ def test_version() -> None:
     assert result.output.strip() == f"metstandards, version {__version__}"
 
 
+@pytest.mark.slow
 def test_entry_points_run_as_subprocesses(root: Path) -> None:
     """``python -m metstandards`` and the installed script are the same command; a user error
     in either ends in one line on stderr and status 2."""

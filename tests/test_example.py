@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 EXAMPLE = Path(__file__).parent.parent / "examples" / "nowcast-unet"
 _MARK = re.compile(r"#\s*violation:((?:\s+(?:MS\d{3}|[a-z-]+:[\w-]+))+)")
 _LINT_CODE = re.compile(r"^MS[0-4]\d\d$")
@@ -39,6 +41,7 @@ def _report(*command: str) -> dict[str, Any]:
     return report
 
 
+@pytest.mark.slow
 def test_example_findings_are_exactly_the_marked_violations() -> None:
     report = _report("lint")
     found = {(f["path"], f["line"], f["code"]) for f in report["findings"]}
@@ -48,6 +51,7 @@ def test_example_findings_are_exactly_the_marked_violations() -> None:
     assert {"MS301", "MS401", "MS402"} <= codes
 
 
+@pytest.mark.slow
 def test_check_reports_every_part_and_the_tool_statuses() -> None:
     """The README's first command, with JSON output: lint rules, MS501, MS502, ruff, mypy and
     bandit report their marked violations; pip-audit either ran or says why it did not."""

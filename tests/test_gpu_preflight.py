@@ -183,6 +183,7 @@ def with_python(host: Host, python: str, **changes: object) -> Host:
     return Host(**{**fields, **changes}, python=python, timeout_s=30)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_a_working_gpu_node_passes_every_check(host: Host) -> None:
     result = run(host, framework="torch")
     assert result.passed
@@ -208,6 +209,7 @@ def test_a_working_gpu_node_passes_every_check(host: Host) -> None:
     assert all(set(check) == {"name", "status", "message"} for check in document["checks"])
 
 
+@pytest.mark.slow
 def test_auto_checks_torch_and_jax_where_installed(host: Host, tmp_path: Path) -> None:
     assert statuses(host) == {
         "nvidia-smi": Status.PASS,
@@ -224,6 +226,7 @@ def test_auto_checks_torch_and_jax_where_installed(host: Host, tmp_path: Path) -
     assert "jax built for CUDA 12, the driver supports up to 12.4" in message(both, "CUDA driver")
 
 
+@pytest.mark.slow
 def test_nvidia_smi_missing_failing_without_a_driver_or_listing_nothing(
     host: Host, tmp_path: Path
 ) -> None:
@@ -246,6 +249,7 @@ def test_nvidia_smi_missing_failing_without_a_driver_or_listing_nothing(
     assert "unexpected output line" in message(garbled, "nvidia-smi")
 
 
+@pytest.mark.slow
 def test_a_hanging_nvidia_smi_is_stopped_and_reported(host: Host, tmp_path: Path) -> None:
     hanging = Host(nvidia_smi(tmp_path / "h", "exec sleep 30"), host.dev, {}, host.python, 0.5)
     result = run(hanging)
@@ -253,6 +257,7 @@ def test_a_hanging_nvidia_smi_is_stopped_and_reported(host: Host, tmp_path: Path
     assert result.probes[0].message.endswith("did not finish within 0.5 s")
 
 
+@pytest.mark.slow
 def test_no_device_files_fail(host: Host, tmp_path: Path) -> None:
     bare = Host(host.search_path, devices(tmp_path / "x", "null"), {}, host.python)
     assert statuses(bare)["device files"] is Status.FAIL
@@ -261,6 +266,7 @@ def test_no_device_files_fail(host: Host, tmp_path: Path) -> None:
     assert message(no_control, "device files").startswith(f"no {no_control.dev}/nvidiactl:")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("value", "visible"),
     [
@@ -285,6 +291,7 @@ def test_cuda_visible_devices_that_hide_every_gpu_fail(
         )
 
 
+@pytest.mark.slow
 def test_frameworks_are_checked_in_a_real_interpreter_without_them(
     host: Host, tmp_path: Path
 ) -> None:
@@ -308,6 +315,7 @@ def test_frameworks_are_checked_in_a_real_interpreter_without_them(
         assert not required.passed
 
 
+@pytest.mark.slow
 def test_torch_without_cuda_or_without_a_gpu_or_broken_fails(host: Host, tmp_path: Path) -> None:
     def torch_message(facts: Mapping[str, object], name: str) -> str:
         return message(with_python(host, fake_python(tmp_path / name, facts)), "torch")
@@ -336,6 +344,7 @@ def test_torch_without_cuda_or_without_a_gpu_or_broken_fails(host: Host, tmp_pat
     assert not result.passed
 
 
+@pytest.mark.slow
 def test_jax_without_a_gpu_plugin_or_without_a_gpu_fails(host: Host, tmp_path: Path) -> None:
     def jax_message(facts: Mapping[str, object], name: str) -> str:
         python = fake_python(tmp_path / name, ABSENT, facts)
@@ -360,6 +369,7 @@ def fake_site(tmp_path: Path, files: Mapping[str, str]) -> dict[str, str]:
     return {"PYTHONPATH": str(site)}
 
 
+@pytest.mark.slow
 def test_the_real_probes_read_torch_and_jax_as_they_report_themselves(
     host: Host, tmp_path: Path
 ) -> None:
@@ -411,6 +421,7 @@ def test_the_real_probes_read_torch_and_jax_as_they_report_themselves(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("driver_cuda", "facts", "status", "expected"),
     [
@@ -458,6 +469,7 @@ def test_the_driver_must_support_the_cuda_version_torch_was_built_for(
     assert (probe.status, probe.message) == (status, expected)
 
 
+@pytest.mark.slow
 def test_a_driver_that_names_no_cuda_version_fails_the_comparison(
     host: Host, tmp_path: Path
 ) -> None:
@@ -470,6 +482,7 @@ def test_a_driver_that_names_no_cuda_version_fails_the_comparison(
     )
 
 
+@pytest.mark.slow
 def test_min_gpus_counts_what_the_frameworks_see_else_what_the_driver_lists(
     host: Host, tmp_path: Path
 ) -> None:
@@ -489,6 +502,7 @@ def test_min_gpus_counts_what_the_frameworks_see_else_what_the_driver_lists(
     assert "GPU count" not in statuses(host)
 
 
+@pytest.mark.slow
 def test_min_memory_compares_each_gpu_with_the_size_asked_for(host: Host, tmp_path: Path) -> None:
     assert message(host, "GPU memory", min_memory_gib=40) == (
         "2 GPUs with at least 79.2 GiB each (as torch sees them); 40 GiB needed"
@@ -511,6 +525,7 @@ def test_min_memory_compares_each_gpu_with_the_size_asked_for(host: Host, tmp_pa
     )
 
 
+@pytest.mark.slow
 def test_an_amd_rocm_node_passes_with_rocm_smi_and_torch_for_rocm(amd_host: Host) -> None:
     result = run(amd_host, min_gpus=2, min_memory_gib=60)
     assert [(p.name, p.status) for p in result.probes] == [
@@ -540,6 +555,7 @@ def test_an_amd_rocm_node_passes_with_rocm_smi_and_torch_for_rocm(amd_host: Host
     assert json.loads(render_json(result))["gpus"] == [gpu, gpu]
 
 
+@pytest.mark.slow
 def test_amd_failures_name_what_is_missing(amd_host: Host, tmp_path: Path) -> None:
     no_kfd = Host(amd_host.search_path, devices(tmp_path / "x", "dri/renderD128"), {}, "")
     assert message(no_kfd, "device files", vendor="amd").startswith(
@@ -562,6 +578,7 @@ def test_amd_failures_name_what_is_missing(amd_host: Host, tmp_path: Path) -> No
     )
 
 
+@pytest.mark.slow
 def test_the_vendor_is_detected_and_a_wrong_one_is_named(amd_host: Host, host: Host) -> None:
     assert "rocm-smi" in statuses(amd_host)
     assert "nvidia-smi" in statuses(host)
@@ -573,6 +590,7 @@ def test_the_vendor_is_detected_and_a_wrong_one_is_named(amd_host: Host, host: H
     )
 
 
+@pytest.mark.slow
 def test_the_command_finds_nvidia_smi_on_path_and_reports_json(tmp_path: Path) -> None:
     search_path = nvidia_smi(tmp_path, smi_body(H100, smi_table()))
     env = {"PATH": f"{search_path}:/usr/bin:/bin", "CUDA_VISIBLE_DEVICES": "-1"}
@@ -585,6 +603,7 @@ def test_the_command_finds_nvidia_smi_on_path_and_reports_json(tmp_path: Path) -
     assert document["gpus"] == [H100_JSON]
 
 
+@pytest.mark.slow
 def test_the_command_takes_the_new_options(tmp_path: Path) -> None:
     search_path = nvidia_smi(tmp_path, smi_body(H100, smi_table()))
     env = {"PATH": f"{search_path}:/usr/bin:/bin"}

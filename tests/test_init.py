@@ -71,6 +71,7 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_init_writes_pinned_files_and_a_second_run_changes_nothing(repo: Path) -> None:
     first = init(repo, "--hooks-repo", "https://git.example.int/mlops/metstandards")
     assert first.exit_code == 0, first.output
@@ -94,6 +95,7 @@ def test_init_writes_pinned_files_and_a_second_run_changes_nothing(repo: Path) -
     assert tree(repo) == before
 
 
+@pytest.mark.slow
 def test_dry_run_in_an_existing_repository_shows_the_merge_and_writes_nothing(repo: Path) -> None:
     config = "repos:\n- repo: local  # the team's own\n  hooks:\n  - id: no-fixme\n"
     (repo / ".pre-commit-config.yaml").write_text(config)
@@ -120,6 +122,7 @@ def test_the_help_says_what_happens_in_an_existing_repository() -> None:
     assert "never the other hooks" in text
 
 
+@pytest.mark.slow
 def test_the_default_pin_is_the_latest_release_in_pin_toml(repo: Path) -> None:
     result = CliRunner().invoke(main, ["init", str(repo), "--workflows", ""])
     assert result.exit_code == 0, result.output
@@ -130,6 +133,7 @@ def test_the_default_pin_is_the_latest_release_in_pin_toml(repo: Path) -> None:
     assert not (repo / ".github").exists()
 
 
+@pytest.mark.slow
 def test_pyproject_gets_the_section_appended_once_and_keeps_its_text(repo: Path) -> None:
     crlf = PYPROJECT.replace("\n", "\r\n").encode()
     (repo / "pyproject.toml").write_bytes(crlf)
@@ -142,6 +146,7 @@ def test_pyproject_gets_the_section_appended_once_and_keeps_its_text(repo: Path)
     assert (repo / "pyproject.toml").read_bytes() == written
 
 
+@pytest.mark.slow
 def test_a_pyproject_with_only_a_subtable_of_the_section_is_left_alone(repo: Path) -> None:
     text = f"{PYPROJECT}\n\n[tool.metstandards.options]\nextend-site-path-roots = ['/ec/res4']\n"
     (repo / "pyproject.toml").write_text(text)
@@ -150,6 +155,7 @@ def test_a_pyproject_with_only_a_subtable_of_the_section_is_left_alone(repo: Pat
     assert (repo / "pyproject.toml").read_text() == text
 
 
+@pytest.mark.slow
 def test_an_edited_file_is_shown_as_a_diff_and_kept_until_forced(repo: Path) -> None:
     assert init(repo).exit_code == 0
     workflow = repo / ".github/workflows/python-ci.yml"
@@ -173,6 +179,7 @@ def test_an_edited_file_is_shown_as_a_diff_and_kept_until_forced(repo: Path) -> 
     assert workflow.read_text() == pristine
 
 
+@pytest.mark.slow
 def test_dry_run_writes_nothing_and_shows_what_it_would(repo: Path) -> None:
     before = tree(repo)
     result = init(repo, "--dry-run")
@@ -187,6 +194,7 @@ def test_dry_run_writes_nothing_and_shows_what_it_would(repo: Path) -> None:
     assert result.output.endswith("Dry run: nothing was written.\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -213,6 +221,7 @@ def test_another_commit_needs_its_version(repo: Path) -> None:
     assert "--ref needs --version" in result.output
 
 
+@pytest.mark.slow
 def test_a_directory_that_is_no_python_project_or_not_the_repository_root_is_refused(
     tmp_path: Path,
 ) -> None:
@@ -228,6 +237,7 @@ def test_a_directory_that_is_no_python_project_or_not_the_repository_root_is_ref
     assert f"is inside the git repository {tmp_path}, not at its root" in result.output
 
 
+@pytest.mark.slow
 def test_a_broken_pyproject_is_named_with_its_line(repo: Path) -> None:
     (repo / "pyproject.toml").write_text('[project]\nname = "demo\n')
     result = init(repo)
@@ -236,6 +246,7 @@ def test_a_broken_pyproject_is_named_with_its_line(repo: Path) -> None:
     assert "fix pyproject.toml first" in result.output
 
 
+@pytest.mark.slow
 def test_a_symlink_out_of_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 
 
@@ -16,21 +18,25 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow
 def test_metstandards_lint_is_clean_on_its_own_source() -> None:
     done = _run(sys.executable, "-m", "metstandards", "lint", "--no-cache", "src")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_ruff_is_clean() -> None:
     done = _run(sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_mypy_strict_is_clean() -> None:
     done = _run(sys.executable, "-m", "mypy")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_metstandards_check_passes_on_this_repository() -> None:
     done = _run(
         sys.executable, "-m", "metstandards", "check", "--no-cache", "--no-progress", "-f", "json"

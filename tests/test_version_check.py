@@ -36,6 +36,7 @@ def test_a_pushed_tag_must_name_the_declared_version(project: Path) -> None:
     assert right.exit_code == 0, right.output
 
 
+@pytest.mark.slow
 def test_a_pushed_branch_is_no_release(project: Path) -> None:
     result = version_check(project, PRE_COMMIT_LOCAL_BRANCH="refs/heads/main")
     assert result.exit_code == 0, result.output

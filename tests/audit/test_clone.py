@@ -18,6 +18,9 @@ from metstandards.audit.sources import Target
 
 from ._servers import GitDaemon, GitHttp, commit, free_port, git, make_repo, running
 
+# Every test clones over a real transport (git daemon, git http-backend): programs started.
+pytestmark = pytest.mark.slow
+
 TOKEN = "glpat-S3cretTokenValue42"
 
 

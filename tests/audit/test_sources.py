@@ -25,12 +25,14 @@ def hosted(name: str, location: str, **extra: str) -> Target:
     return Target(name, location, extra.get("web_url"), extra.get("branch"), remote=True)
 
 
+@pytest.mark.slow
 def test_a_local_directory(tmp_path: Path) -> None:
     (tmp_path / "model").mkdir()
     target = parse_source("model")
     assert target == Target("model", str(tmp_path / "model"), None, None, remote=False)
 
 
+@pytest.mark.slow
 def test_a_local_clone_links_to_its_forge(tmp_path: Path) -> None:
     make_repo(tmp_path / "model", {"a.py": "a = 1\n"})
     origin = "https://oauth2:glpat-secret@gitlab.com/weather/model.git"
@@ -41,6 +43,7 @@ def test_a_local_clone_links_to_its_forge(tmp_path: Path) -> None:
     assert not target.remote
 
 
+@pytest.mark.slow
 def test_dot_is_named_after_the_directory(tmp_path: Path) -> None:
     (tmp_path / "here").mkdir()
     assert parse_source(".", base=tmp_path / "here").name == "here"
@@ -113,6 +116,7 @@ def test_a_url_without_a_repository_is_refused() -> None:
         parse_source("https://github.com/")
 
 
+@pytest.mark.slow
 def test_a_repos_file(tmp_path: Path) -> None:
     (tmp_path / "lists").mkdir()
     (tmp_path / "lists" / "local").mkdir()
@@ -144,6 +148,7 @@ def test_an_unreadable_repos_file(tmp_path: Path) -> None:
         read_repos_file(tmp_path / "absent.txt")
 
 
+@pytest.mark.slow
 def test_each_repository_once_whatever_its_spelling(tmp_path: Path) -> None:
     (tmp_path / "model").mkdir()
     targets = resolve(
@@ -164,6 +169,7 @@ def test_each_repository_once_whatever_its_spelling(tmp_path: Path) -> None:
     assert targets[1].default_branch == "main"  # filled in by the listing
 
 
+@pytest.mark.slow
 def test_names_are_made_unique(tmp_path: Path) -> None:
     for path in ("a/model", "b/model", "c/model", "model-2"):
         (tmp_path / path).mkdir(parents=True)
@@ -191,6 +197,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
         yield server
 
 
+@pytest.mark.slow
 def test_gather_puts_every_source_together(tmp_path: Path, api: Api) -> None:
     (tmp_path / "local").mkdir()
     repos = tmp_path / "repos.txt"

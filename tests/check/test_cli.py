@@ -29,6 +29,7 @@ def _check(root: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["check", "--no-progress", str(root), *args])
 
 
+@pytest.mark.slow
 def test_a_clean_project_passes_with_status_0(tmp_path: Path) -> None:
     result = _check(write_project(tmp_path, CLEAN), *SLOW)
     assert result.exit_code == 0, result.output
@@ -36,6 +37,7 @@ def test_a_clean_project_passes_with_status_0(tmp_path: Path) -> None:
     assert "mypy         disabled: skipped with --skip" in result.output
 
 
+@pytest.mark.slow
 def test_findings_of_several_checks_land_in_one_report_with_status_1(tmp_path: Path) -> None:
     root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE})
     result = _check(root, *SLOW, "-f", "json")
@@ -51,6 +53,7 @@ def test_findings_of_several_checks_land_in_one_report_with_status_1(tmp_path: P
     assert bandit["reason"] == "1 finding shown as the metstandards rule's"
 
 
+@pytest.mark.slow
 def test_duplicates_can_be_switched_off_per_rule(tmp_path: Path) -> None:
     pyproject = "[tool.metstandards.duplicates]\nMS202 = []\n"
     root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE}, pyproject)
@@ -60,6 +63,7 @@ def test_duplicates_can_be_switched_off_per_rule(tmp_path: Path) -> None:
     assert codes.count("bandit:B614") == 1
 
 
+@pytest.mark.slow
 def test_a_check_that_cannot_reach_its_service_is_not_run_with_status_3(tmp_path: Path) -> None:
     # A real pip-audit, pointed at a vulnerability service on a port nobody listens on.
     pyproject = (
@@ -133,6 +137,7 @@ def test_show_config_prints_each_value_with_its_origin(tmp_path: Path) -> None:
     assert 'select = ["MS"] # profile wg3' in lines
 
 
+@pytest.mark.slow
 def test_progress_names_each_check_on_stderr(tmp_path: Path) -> None:
     root = write_project(tmp_path, CLEAN)
     result = CliRunner().invoke(main, ["check", "--progress", str(root), *SLOW])
@@ -147,6 +152,7 @@ def test_progress_names_each_check_on_stderr(tmp_path: Path) -> None:
     assert "[1/6]" not in result.stdout
 
 
+@pytest.mark.slow
 def test_baseline_hides_todays_findings_and_fails_on_new_ones(tmp_path: Path) -> None:
     root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE})
     recorded = CliRunner().invoke(main, ["baseline", "--no-progress", str(root), *SLOW])
@@ -198,6 +204,7 @@ def test_files_a_check_could_not_read_are_named_in_the_summary(tmp_path: Path) -
 COMPLEX = "def f(x):\n" + "".join(f"    if x == {i}:\n        return {i}\n" for i in range(25))
 
 
+@pytest.mark.slow
 def test_only_runs_the_named_checks_and_leaves_the_others_out_of_the_table(
     tmp_path: Path,
 ) -> None:
@@ -237,6 +244,7 @@ def test_the_complexity_gate_answers_unchanged_files_from_its_cache(tmp_path: Pa
     assert "complexity 26 (rank D)" in _check(root, "--only", "complexity", "--no-cache").output
 
 
+@pytest.mark.slow
 def test_a_hook_on_some_files_calls_no_baseline_entry_elsewhere_stale(tmp_path: Path) -> None:
     root = write_project(tmp_path, {**CLEAN, "pkg/io.py": UNSAFE, "pkg/two.py": UNSAFE})
     assert CliRunner().invoke(main, ["baseline", "--no-progress", str(root), *SLOW]).exit_code == 0
@@ -267,6 +275,7 @@ def test_show_config_shows_the_repositorys_own_ruff_and_mypy_layers(tmp_path: Pa
     assert "# mypy: the repository has no configuration of its own" in bare
 
 
+@pytest.mark.slow
 def test_untrusted_refuses_plugins_the_repository_allows(tmp_path: Path) -> None:
     plugin = "from pathlib import Path\nPath('plugin-ran').write_text('yes')\n"
     pyproject = (

@@ -127,6 +127,7 @@ def test_user_errors_keep_status_2_and_one_line(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["lint", "--format", "xml"]).exit_code == 2
 
 
+@pytest.mark.slow
 def test_an_internal_error_in_a_real_process(tmp_path: Path) -> None:
     """The command as CI runs it, in its own process, with a planted bug: status 70, the two
     lines on stderr, no traceback, nothing on stdout."""

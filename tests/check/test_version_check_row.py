@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from metstandards.cli import main
@@ -19,6 +20,7 @@ def _version_check(tmp_path: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["version-check", str(tmp_path), *args], env=CLEAN)
 
 
+@pytest.mark.slow
 def test_without_a_tag_one_skipped_row_and_status_0(tmp_path: Path) -> None:
     result = _version_check(tmp_path)
     assert result.exit_code == 0, result.output

@@ -8,6 +8,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from metstandards.findings import Finding
 
 from ._project import Project, found
@@ -114,6 +116,7 @@ CRASHERS = {
 }
 
 
+@pytest.mark.slow
 def test_nesting_that_would_crash_the_parser_is_not_checked(project: Project) -> None:
     """libcst's native parser dies with a segmentation fault on each of these; the engine must
     refuse them first. Run in a subprocess so that a regression fails this test, not the run."""

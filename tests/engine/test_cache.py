@@ -160,6 +160,7 @@ def test_cache_dir_that_cannot_be_created_is_not_an_error(project: Project) -> N
     assert second.files_from_cache == 0
 
 
+@pytest.mark.slow
 def test_read_only_cache_dir_is_not_an_error(project: Project, tmp_path: Path) -> None:
     project.write({"pkg/model.py": FILES["pkg/model.py"]})
     cache = project.root / ".metstandards_cache"

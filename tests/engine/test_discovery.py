@@ -113,6 +113,7 @@ def _permissions_bind_us(directory: Path) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_file_without_read_permission_is_reported_not_checked(
     project: Project, tmp_path: Path
 ) -> None:

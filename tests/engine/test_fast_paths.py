@@ -141,6 +141,7 @@ def test_positions_are_libcsts_syntactic_positions(name: str) -> None:
         assert ranges[id(node)] == (start.line, start.column, end.line, end.column), node
 
 
+@pytest.mark.slow
 def test_rules_load_without_loading_libcst() -> None:
     """A run answered from the cache never parses; libcst's import must not be paid there.
 

@@ -75,6 +75,7 @@ def _git(root: Path, *args: str) -> str:
     ).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ignores", CASES.values(), ids=list(CASES))
 def test_discovery_keeps_exactly_the_files_git_does_not_ignore(
     tmp_path: Path, ignores: Mapping[str, str]

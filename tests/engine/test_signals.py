@@ -175,6 +175,7 @@ def _lint(start: Callable[..., Run]) -> Run:
     return start("lint", "--no-cache", "--jobs", "2")
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_lint_at_once_with_130(start: Callable[..., Run]) -> None:
     run = _lint(start)
     workers = _workers(run)
@@ -186,6 +187,7 @@ def test_ctrl_c_stops_lint_at_once_with_130(start: Callable[..., Run]) -> None:
     assert _wait_for(lambda: not _alive(workers), PROMPT)
 
 
+@pytest.mark.slow
 def test_sigint_to_the_main_process_alone_also_stops_its_workers(
     start: Callable[..., Run],
 ) -> None:
@@ -198,6 +200,7 @@ def test_sigint_to_the_main_process_alone_also_stops_its_workers(
     assert _wait_for(lambda: not _alive(workers), PROMPT)
 
 
+@pytest.mark.slow
 def test_sigterm_ends_lint_with_143_and_no_worker_left(start: Callable[..., Run]) -> None:
     run = _lint(start)
     workers = _workers(run)
@@ -209,6 +212,7 @@ def test_sigterm_ends_lint_with_143_and_no_worker_left(start: Callable[..., Run]
     assert _wait_for(lambda: not _alive(workers), PROMPT)
 
 
+@pytest.mark.slow
 def test_workers_die_with_a_killed_parent(start: Callable[..., Run]) -> None:
     """SIGKILL leaves the parent no chance: the kernel ends its workers (PR_SET_PDEATHSIG), so
     nothing keeps waiting for work or holds the output pipes open."""
@@ -231,6 +235,7 @@ WITH_START_METHOD = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "method",
     [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()],
@@ -257,6 +262,7 @@ def test_workers_of_every_start_method_die_with_a_killed_parent(
     assert _wait_for(lambda: not _alive(tree), PROMPT), _alive(tree)
 
 
+@pytest.mark.slow
 def test_a_worker_without_the_kernels_help_notices_its_parent_died(tmp_path: Path) -> None:
     """Where ``prctl`` is missing (macOS, BSD), a thread in the worker watches for adoption."""
     script = (
@@ -287,6 +293,7 @@ def test_a_worker_without_the_kernels_help_notices_its_parent_died(tmp_path: Pat
         parent.communicate()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(find_executable("mypy") is None, reason="mypy is not installed")
 def test_sigterm_stops_check_and_the_tool_it_runs(start: Callable[..., Run]) -> None:
     """A wrapped tool runs in a session of its own: it is stopped too, not left running."""

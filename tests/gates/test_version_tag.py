@@ -84,6 +84,7 @@ def only(outcome: Outcome) -> Finding:
 # --- the comparison -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_v_prefixed_tag_matches_the_project_version(release: Release) -> None:
     outcome = check(release({"pyproject.toml": _project("1.2.3")}, tag="v1.2.3"))
     assert outcome.status is Status.PASSED
@@ -92,6 +93,7 @@ def test_v_prefixed_tag_matches_the_project_version(release: Release) -> None:
     )
 
 
+@pytest.mark.slow
 def test_tag_for_another_version_is_an_error_at_the_version_key(release: Release) -> None:
     outcome = check(release({"pyproject.toml": _project("1.2.0")}, tag="v1.3.0"))
     finding = only(outcome)
@@ -105,11 +107,13 @@ def test_tag_for_another_version_is_an_error_at_the_version_key(release: Release
     assert outcome.reason.startswith("tag v1.3.0 vs version 1.2.0 ")
 
 
+@pytest.mark.slow
 def test_pre_release_spellings_normalise_to_the_same_version(release: Release) -> None:
     outcome = check(release({"pyproject.toml": _project("1.2.3rc1")}, tag="1.2.3-rc.1"))
     assert outcome.status is Status.PASSED, outcome
 
 
+@pytest.mark.slow
 def test_trailing_zero_is_the_same_version_as_pip_and_pypi_see_it(release: Release) -> None:
     """Decision: ``v1.2`` tags ``1.2.0``. PEP 440 compares them equal and PyPI refuses to upload
     the one when the other exists, so calling them a mismatch would flag a release that is fine."""
@@ -118,6 +122,7 @@ def test_trailing_zero_is_the_same_version_as_pip_and_pypi_see_it(release: Relea
     assert outcome.reason.startswith("tag v1.2 = version 1.2.0 ")
 
 
+@pytest.mark.slow
 def test_local_version_tag_is_another_version_and_pypi_refuses_it(release: Release) -> None:
     outcome = check(release({"pyproject.toml": _project("1.2.3")}, tag="v1.2.3+cluster"))
     message = only(outcome).message
@@ -126,6 +131,7 @@ def test_local_version_tag_is_another_version_and_pypi_refuses_it(release: Relea
     assert "PyPI refuses to publish local versions" in message
 
 
+@pytest.mark.slow
 def test_tag_that_is_not_a_pep440_version_is_explained(release: Release) -> None:
     outcome = check(release({"pyproject.toml": _project("1.2.3")}, tag="release-june"))
     finding = only(outcome)
@@ -135,6 +141,7 @@ def test_tag_that_is_not_a_pep440_version_is_explained(release: Release) -> None
     assert outcome.reason == "tag release-june is not a PEP 440 version"
 
 
+@pytest.mark.slow
 def test_declared_version_that_is_not_pep440_names_the_file(release: Release) -> None:
     outcome = check(release({"pyproject.toml": _project("1.2.x")}, tag="v1.2.0"))
     finding = only(outcome)
@@ -147,6 +154,7 @@ def test_declared_version_that_is_not_pep440_names_the_file(release: Release) ->
 # --- where the version is declared ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_poetry_version(release: Release) -> None:
     pyproject = '[tool.poetry]\nname = "demo"\nversion = "2.0.0"\n'
     assert check(release({"pyproject.toml": pyproject}, tag="v2.0.0")).status is Status.PASSED
@@ -166,6 +174,7 @@ version = {attr = "weather.about.__version__"}
 """
 
 
+@pytest.mark.slow
 def test_setuptools_attr_is_read_from_the_module_without_importing_it(release: Release) -> None:
     about = '"""About."""\nimport numpy_that_is_not_installed\n\n__version__ = "0.4.0"\n'
     files = {"pyproject.toml": SETUPTOOLS_ATTR, "src/weather/about.py": about}
@@ -175,6 +184,7 @@ def test_setuptools_attr_is_read_from_the_module_without_importing_it(release: R
     assert "src/weather/about.py __version__ (via pyproject.toml" in finding.message
 
 
+@pytest.mark.slow
 def test_setuptools_attr_naming_a_missing_module_points_at_the_setting(release: Release) -> None:
     finding = only(check(release({"pyproject.toml": SETUPTOOLS_ATTR}, tag="v0.4.0")))
     assert (finding.path, finding.line) == ("pyproject.toml", 6)
@@ -183,6 +193,7 @@ def test_setuptools_attr_naming_a_missing_module_points_at_the_setting(release: 
     )
 
 
+@pytest.mark.slow
 def test_setuptools_attr_with_a_computed_version_asks_for_a_literal(release: Release) -> None:
     about = "from importlib.metadata import version\n__version__ = version('weather')\n"
     files = {"pyproject.toml": SETUPTOOLS_ATTR, "weather/about.py": about}
@@ -191,6 +202,7 @@ def test_setuptools_attr_with_a_computed_version_asks_for_a_literal(release: Rel
     assert "assigns no literal string to __version__" in finding.message
 
 
+@pytest.mark.slow
 def test_setuptools_file(release: Release) -> None:
     pyproject = (
         '[project]\nname = "demo"\ndynamic = ["version"]\n\n'
@@ -205,6 +217,7 @@ def test_setuptools_file(release: Release) -> None:
     )
 
 
+@pytest.mark.slow
 def test_hatch_version_path(release: Release) -> None:
     pyproject = (
         '[project]\nname = "demo"\ndynamic = ["version"]\n\n'
@@ -217,6 +230,7 @@ def test_hatch_version_path(release: Release) -> None:
     assert (finding.path, finding.line) == ("src/demo/__about__.py", 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("metadata", "extra"),
     [
@@ -233,6 +247,7 @@ def test_setup_cfg(release: Release, metadata: str, extra: dict[str, str]) -> No
     assert "is 1.0.0: bump the version" in finding.message
 
 
+@pytest.mark.slow
 def test_setup_py_is_read_statically_and_never_run(
     release: Release, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -254,12 +269,14 @@ def test_setup_py_is_read_statically_and_never_run(
     assert "executed" not in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_setup_py_literal_keyword(release: Release) -> None:
     setup_py = "import setuptools\n\nsetuptools.setup(\n    name='demo',\n    version='0.9.0',\n)\n"
     assert check(release({"setup.py": setup_py}, tag="v0.9.0")).status is Status.PASSED
     assert only(check(release({"setup.py": setup_py}, tag="v1.0.0"))).line == 5
 
 
+@pytest.mark.slow
 def test_literal_dunder_version_in_the_package(release: Release) -> None:
     """flit's dynamic version: ``__version__`` in the module named like the project."""
     pyproject = (
@@ -276,6 +293,7 @@ def test_literal_dunder_version_in_the_package(release: Release) -> None:
     assert (finding.path, finding.line) == ("src/met_demo/__init__.py", 3)
 
 
+@pytest.mark.slow
 def test_literal_dunder_version_without_any_metadata(release: Release) -> None:
     files = {"tests/__init__.py": "", "forecast/__init__.py": "__version__ = '2.1'\n"}
     assert check(release(files, tag="v2.1.0")).status is Status.PASSED
@@ -325,6 +343,7 @@ DERIVED = {
 }
 
 
+@pytest.mark.slow
 def test_switched_off_setuptools_git_versioning_is_not_a_derived_version(
     release: Release,
 ) -> None:
@@ -336,6 +355,7 @@ def test_switched_off_setuptools_git_versioning_is_not_a_derived_version(
     assert finding.message.startswith("no version declared")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", DERIVED, ids=list(DERIVED))
 def test_derived_version_passes_on_a_pep440_tag(release: Release, case: str) -> None:
     pyproject, _ = DERIVED[case]
@@ -347,6 +367,7 @@ def test_derived_version_passes_on_a_pep440_tag(release: Release, case: str) -> 
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", DERIVED, ids=list(DERIVED))
 def test_derived_version_needs_a_pep440_tag(release: Release, case: str) -> None:
     pyproject, line = DERIVED[case]
@@ -359,6 +380,7 @@ def test_derived_version_needs_a_pep440_tag(release: Release, case: str) -> None
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "pyproject",
     [
@@ -378,6 +400,7 @@ def test_written_version_wins_where_no_plugin_may_change_it(
     assert "is 1.0.0: bump the version before tagging" in finding.message
 
 
+@pytest.mark.slow
 def test_setup_py_use_scm_version_is_derived(release: Release) -> None:
     setup_py = "from setuptools import setup\nsetup(name='demo', use_scm_version=True)\n"
     finding = only(check(release({"setup.py": setup_py}, tag="nightly")))
@@ -388,12 +411,14 @@ def test_setup_py_use_scm_version_is_derived(release: Release) -> None:
 # --- where the tag comes from --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_github_tag_ref_wins_over_the_tag_git_reports(release: Release) -> None:
     root = release({"pyproject.toml": _project("1.2.3")}, tag="v1.2.3")
     outcome = check(root, environ={"GITHUB_REF": "refs/tags/v2.0.0", "GITHUB_REF_TYPE": "tag"})
     assert only(outcome).message.startswith("tag v2.0.0 is version 2.0.0")
 
 
+@pytest.mark.slow
 def test_github_branch_ref_is_no_tag(release: Release) -> None:
     root = release({"pyproject.toml": _project("1.2.3")}, tag=None)
     environ = {"GITHUB_REF": "refs/heads/v2.0.0", "GITHUB_REF_TYPE": "branch"}
@@ -403,12 +428,14 @@ def test_github_branch_ref_is_no_tag(release: Release) -> None:
     assert outcome.reason == "not on a tag (no --tag, GITHUB_REF or CI_COMMIT_TAG)"
 
 
+@pytest.mark.slow
 def test_gitlab_commit_tag(release: Release) -> None:
     root = release({"pyproject.toml": _project("1.2.3")}, tag=None)
     assert check(root, environ={"CI_COMMIT_TAG": "v1.2.3"}).status is Status.PASSED
     assert only(check(root, environ={"CI_COMMIT_TAG": "v1.2.4"})).line == 3
 
 
+@pytest.mark.slow
 def test_explicit_tag_wins_over_the_environment(release: Release) -> None:
     root = release({"pyproject.toml": _project("1.2.3")}, tag=None)
     environ = {"GITHUB_REF": "refs/tags/v9.9.9", "CI_COMMIT_TAG": "v8.8.8"}
@@ -417,12 +444,14 @@ def test_explicit_tag_wins_over_the_environment(release: Release) -> None:
     assert find_tag("", {"GITHUB_REF": "refs/tags/", "CI_COMMIT_TAG": ""}) is None
 
 
+@pytest.mark.slow
 def test_untagged_commit_is_skipped(release: Release) -> None:
     root = release({"pyproject.toml": _project("1.2.3")}, tag=None)
     assert current_tag(root) is None
     assert check(root).status is Status.SKIPPED
 
 
+@pytest.mark.slow
 def test_no_git_repository_is_no_tag(tmp_path: Path) -> None:
     assert current_tag(tmp_path) is None
 
@@ -430,6 +459,7 @@ def test_no_git_repository_is_no_tag(tmp_path: Path) -> None:
 # --- the changelog -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_changelog_without_an_entry_is_a_warning(release: Release) -> None:
     changelog = (
         "# Changelog\n\n## [1.2.30] - 2024-04-01\n\n## 1.2.3rc1\n\n"
@@ -441,6 +471,7 @@ def test_changelog_without_an_entry_is_a_warning(release: Release) -> None:
     assert finding.message.startswith("CHANGELOG.md has no entry for 1.2.3: ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "entry", ["## [1.2.3] - 2024-05-01", "Version v1.2.3 (May 2024)", "1.2.3.0\n-------"]
 )
@@ -451,6 +482,7 @@ def test_changelog_entry_in_any_spelling(release: Release, entry: str) -> None:
     assert not outcome.reason.endswith("no changelog file")
 
 
+@pytest.mark.slow
 def test_changelog_files_setting_chooses_the_file(release: Release) -> None:
     files = {"pyproject.toml": _project("1.2.3"), "docs/release-notes.md": "# Notes\n"}
     settings = {"changelog-files": ["docs/release-notes.md"]}
@@ -458,6 +490,7 @@ def test_changelog_files_setting_chooses_the_file(release: Release) -> None:
     assert finding.path == "docs/release-notes.md"
 
 
+@pytest.mark.slow
 def test_changelog_files_setting_of_the_wrong_type_is_not_run(release: Release) -> None:
     root = release({"pyproject.toml": _project("1.2.3")})
     outcome = check(root, settings={"changelog-files": "CHANGELOG.md"})
@@ -468,6 +501,7 @@ def test_changelog_files_setting_of_the_wrong_type_is_not_run(release: Release) 
 # --- nothing to compare with -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_version_anywhere_says_where_it_looked(release: Release) -> None:
     pyproject = '[project]\nname = "demo"\ndynamic = ["version"]\n'
     outcome = check(release({"pyproject.toml": pyproject, "demo/__init__.py": ""}))
@@ -478,6 +512,7 @@ def test_no_version_anywhere_says_where_it_looked(release: Release) -> None:
     assert "setup(version=...) in setup.py" in finding.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("pyproject", "line"),
     [
@@ -495,6 +530,7 @@ def test_broken_pyproject_is_reported_at_its_line(
     assert "(at " not in finding.message
 
 
+@pytest.mark.slow
 def test_non_string_version_is_reported_at_its_line(release: Release) -> None:
     pyproject = '[project]\nname = "demo"\n\nversion = 1.2\n'
     finding = only(check(release({"pyproject.toml": pyproject})))
@@ -502,6 +538,7 @@ def test_non_string_version_is_reported_at_its_line(release: Release) -> None:
     assert finding.message == "[project].version must be a string, got 1.2"
 
 
+@pytest.mark.slow
 def test_broken_setup_cfg_is_reported_at_its_line(release: Release) -> None:
     setup_cfg = "[metadata]\nname = demo\nversion = 1.0\nversion = 1.1\n"
     finding = only(check(release({"setup.cfg": setup_cfg})))

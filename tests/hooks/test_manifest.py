@@ -32,6 +32,7 @@ def filled_config(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_pre_commit_accepts_the_manifest_and_the_filled_config(tmp_path: Path) -> None:
     home = tmp_path / "home"
     checked = pre_commit("validate-manifest", ".pre-commit-hooks.yaml", cwd=CHECKOUT, home=home)
@@ -78,6 +79,7 @@ def test_only_the_push_and_manual_hooks_leave_the_commit_stage() -> None:
     }
 
 
+@pytest.mark.slow
 def test_the_projects_own_hooks_run_the_manifests_commands(tmp_path: Path) -> None:
     """This repository eats its own cooking: its .pre-commit-config.yaml runs each shipped hook
     with the same entry and file selection, from the installed checkout."""

@@ -109,6 +109,7 @@ def test_a_file_that_cannot_be_checked_is_named_the_same_way(lint: Lint) -> None
     assert f"Not checked (1): pkg/{SHOWN}" in run.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output_format", FORMATS)
 def test_every_format_prints_through_a_strict_utf8_stdout(
     tmp_path: Path, output_format: str

@@ -33,6 +33,7 @@ def _cases() -> list[object]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("check", "example", "verdict"), _cases())
 def test_example_gets_its_verdict(
     check: type[RepositoryCheck], example: Example, verdict: Verdict, tmp_path: Path

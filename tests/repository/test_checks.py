@@ -31,6 +31,7 @@ def _pyproject(version: str) -> str:
 # -- MS609 ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sizes_are_those_of_git_objects(make_repo: MakeRepo) -> None:
     root = make_repo({"docs/map.png": "x" * (6 * MB), "small.txt": "a"})
     (root / "docs/map.png").write_text("")  # the work tree no longer holds it: git still does
@@ -43,6 +44,7 @@ def test_sizes_are_those_of_git_objects(make_repo: MakeRepo) -> None:
     assert result.message.startswith("1 data or large file(s) are committed, first docs/map.png")
 
 
+@pytest.mark.slow
 def test_max_file_mb_is_a_setting(make_repo: MakeRepo) -> None:
     repo = Repository(make_repo({"docs/map.png": "x" * (2 * MB)}))
     assert run_check(DataNotInGit(), repo).verdict is Verdict.PASS
@@ -52,6 +54,7 @@ def test_max_file_mb_is_a_setting(make_repo: MakeRepo) -> None:
     assert "[repository] max-file-mb must be a positive number, got 'big'" in broken.message
 
 
+@pytest.mark.slow
 def test_small_arrays_are_test_data_large_ones_are_data(make_repo: MakeRepo) -> None:
     repo = Repository(make_repo({"tests/expected.npy": "x" * 1000, "data/big.npz": "x" * 2 * MB}))
     result = run_check(DataNotInGit(), repo)
@@ -60,6 +63,7 @@ def test_small_arrays_are_test_data_large_ones_are_data(make_repo: MakeRepo) -> 
     ]
 
 
+@pytest.mark.slow
 def test_lfs_patterns_of_every_gitattributes_file(make_repo: MakeRepo) -> None:
     repo = Repository(
         make_repo(
@@ -78,6 +82,7 @@ def test_lfs_patterns_of_every_gitattributes_file(make_repo: MakeRepo) -> None:
     assert [e.path for e in result.evidence] == ["models/old/unet.ckpt", "unet.ckpt"]
 
 
+@pytest.mark.slow
 def test_dvc_outputs_are_exempt(make_repo: MakeRepo) -> None:
     repo = Repository(
         make_repo(
@@ -95,6 +100,7 @@ def test_dvc_outputs_are_exempt(make_repo: MakeRepo) -> None:
     assert [e.path for e in result.evidence] == ["models/other.ckpt"]
 
 
+@pytest.mark.slow
 def test_a_tracked_symlink_is_not_data(make_repo: MakeRepo, tmp_path: Path) -> None:
     root = make_repo({"README.md": ""})
     os.symlink(tmp_path / "elsewhere.nc", root / "t2m.nc")
@@ -109,6 +115,7 @@ def _fields(result: Result) -> str:
     return json.dumps(result.to_json())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "example", NoCommittedCredentials.FAILING, ids=lambda example: next(iter(example))
 )
@@ -124,6 +131,7 @@ def test_credentials_are_named_never_shown(make_repo: MakeRepo, example: Example
             assert len(part) <= 4 or part not in shown, f"{part!r} appears in the result"
 
 
+@pytest.mark.slow
 def test_a_real_looking_secret_never_appears(make_repo: MakeRepo) -> None:
     secret = "12345:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
     example = {
@@ -138,6 +146,7 @@ def test_a_real_looking_secret_never_appears(make_repo: MakeRepo) -> None:
     assert "12345" not in _fields(result)
 
 
+@pytest.mark.slow
 def test_a_credentials_link_out_of_the_repository_is_not_followed(
     make_repo: MakeRepo, tmp_path: Path
 ) -> None:
@@ -156,6 +165,7 @@ def test_a_credentials_link_out_of_the_repository_is_not_followed(
 # -- MS606 ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_version_is_read_at_the_tags_commit_not_the_work_tree(make_repo: MakeRepo) -> None:
     root = make_repo({**{"pyproject.toml": _pyproject("1.0.0")}, TAGS: "v1.0.0"})
     commit(root, {"pyproject.toml": _pyproject("1.1.0.dev0")})
@@ -165,6 +175,7 @@ def test_the_version_is_read_at_the_tags_commit_not_the_work_tree(make_repo: Mak
     assert "tag v1.0.0 = version 1.0.0" in result.message
 
 
+@pytest.mark.slow
 def test_a_wrong_tag_stays_wrong_after_the_work_tree_is_fixed(make_repo: MakeRepo) -> None:
     root = make_repo({"pyproject.toml": _pyproject("1.0.0")})
     git(root, "tag", "-a", "v1.1.0", "-m", "release")
@@ -176,6 +187,7 @@ def test_a_wrong_tag_stays_wrong_after_the_work_tree_is_fixed(make_repo: MakeRep
     assert [(e.path, e.line) for e in result.evidence] == [("pyproject.toml", 3)]
 
 
+@pytest.mark.slow
 def test_the_highest_release_by_pep440_is_checked(make_repo: MakeRepo) -> None:
     root = make_repo({"pyproject.toml": _pyproject("1.10.0"), TAGS: "v1.10.0"})
     first = git(root, "rev-parse", "HEAD").strip()
@@ -187,6 +199,7 @@ def test_the_highest_release_by_pep440_is_checked(make_repo: MakeRepo) -> None:
     assert result.message.startswith(f"at v1.10.0 (commit {first[:12]})")
 
 
+@pytest.mark.slow
 def test_a_version_file_the_declaration_points_to_is_read_at_the_tag(make_repo: MakeRepo) -> None:
     pyproject = (
         '[project]\nname = "forecast"\ndynamic = ["version"]\n\n'
@@ -201,6 +214,7 @@ def test_a_version_file_the_declaration_points_to_is_read_at_the_tag(make_repo: 
 # -- MS602 ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ci_failure_names_each_unpinned_line(make_repo: MakeRepo) -> None:
     sha = "3e5f5c2f6139ef87f1ed62c720f7d1f46448a68f"
     workflow = (
@@ -222,6 +236,7 @@ def test_ci_failure_names_each_unpinned_line(make_repo: MakeRepo) -> None:
     assert "40-hex-sha" in result.hint
 
 
+@pytest.mark.slow
 def test_unreadable_ci_is_an_error_not_a_pass(make_repo: MakeRepo) -> None:
     sha = "3e5f5c2f6139ef87f1ed62c720f7d1f46448a68f"
     good = (

@@ -79,6 +79,7 @@ def test_unpinned_reasons_say_why() -> None:
     )
 
 
+@pytest.mark.slow
 def test_unpinned_references_are_named_with_their_lines(make_repo: MakeRepo) -> None:
     workflow = (
         "on: push\n"
@@ -111,6 +112,7 @@ def test_unpinned_references_are_named_with_their_lines(make_repo: MakeRepo) -> 
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("on", "events"),
     [
@@ -132,6 +134,7 @@ def test_github_events(make_repo: MakeRepo, on: str, events: set[str]) -> None:
     assert job.events == events
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prefix", ["./", "$/"])
 def test_a_called_workflow_runs_on_its_callers_events(make_repo: MakeRepo, prefix: str) -> None:
     # `$/` is GitHub's name for this repository at the calling workflow's commit.
@@ -149,6 +152,7 @@ def test_a_called_workflow_runs_on_its_callers_events(make_repo: MakeRepo, prefi
     )
 
 
+@pytest.mark.slow
 def test_steps_of_a_local_composite_action_belong_to_the_job(make_repo: MakeRepo) -> None:
     action = "runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: |\n"
     action += "        pip install -e .\n        python -m pytest -q\n"
@@ -160,6 +164,7 @@ def test_steps_of_a_local_composite_action_belong_to_the_job(make_repo: MakeRepo
     assert (found.path, found.line, found.job) == ("ci/test/action.yml", 7, "t")
 
 
+@pytest.mark.slow
 def test_gitlab_local_includes_extends_and_references(make_repo: MakeRepo) -> None:
     pipeline = (
         "include:\n"
@@ -209,11 +214,13 @@ def test_gitlab_local_includes_extends_and_references(make_repo: MakeRepo) -> No
     ]
 
 
+@pytest.mark.slow
 def test_a_missing_local_include_is_a_problem(make_repo: MakeRepo) -> None:
     repo = Repository(make_repo({".gitlab-ci.yml": "include: ci/gone.yml\n"}))
     assert repo.ci.unreadable == ".gitlab-ci.yml (line 1 includes ci/gone.yml, not tracked)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("keywords", "events"),
     [
@@ -244,6 +251,7 @@ def test_gitlab_events(make_repo: MakeRepo, keywords: str, events: set[str]) -> 
     assert job.events == events
 
 
+@pytest.mark.slow
 def test_gitlab_includes_are_references(make_repo: MakeRepo) -> None:
     pipeline = (
         "include:\n"
@@ -289,6 +297,7 @@ def test_programs_run_in_a_script(
     assert shell.runs(script, program, subcommands) == line
 
 
+@pytest.mark.slow
 def test_a_workflow_linked_from_outside_is_not_read_but_reported(
     make_repo: MakeRepo, tmp_path: Path
 ) -> None:
@@ -303,6 +312,7 @@ def test_a_workflow_linked_from_outside_is_not_read_but_reported(
     assert ci.unreadable.startswith(".github/workflows/ci.yml (it is missing from the work tree")
 
 
+@pytest.mark.slow
 def test_a_scan_in_a_docker_step_or_a_container_counts(make_repo: MakeRepo) -> None:
     workflow = (
         "on: push\njobs:\n  scan:\n    runs-on: x\n    steps:\n"

@@ -37,12 +37,14 @@ class ReturnsNothing(Explodes):
         return None  # type: ignore[return-value]
 
 
+@pytest.mark.slow
 def test_every_check_runs_sorted_by_code(make_repo: MakeRepo) -> None:
     results = run_repository_checks(make_repo({"README.md": "# x\n"}), {})
     assert [result.code for result in results] == CODES
     assert all(result.verdict is not Verdict.ERROR for result in results)
 
 
+@pytest.mark.slow
 def test_a_directory_that_is_not_a_git_work_tree_is_an_error_for_every_check(
     tmp_path: Path,
 ) -> None:
@@ -56,6 +58,7 @@ def test_a_directory_that_is_not_a_git_work_tree_is_an_error_for_every_check(
         assert "the repository checks read tracked files and git metadata" in result.message
 
 
+@pytest.mark.slow
 def test_a_check_that_raises_is_an_error_with_its_words(make_repo: MakeRepo) -> None:
     repo = Repository(make_repo({"a.py": ""}))
     result = run_check(Explodes(), repo)
@@ -67,6 +70,7 @@ def test_a_check_that_raises_is_an_error_with_its_words(make_repo: MakeRepo) -> 
     assert returned.message == "the check returned NoneType, not its own Result"
 
 
+@pytest.mark.slow
 def test_an_unreadable_configuration_is_an_error_naming_the_file(make_repo: MakeRepo) -> None:
     results = run_repository_checks(make_repo({"pyproject.toml": "[project\n"}), {})
     by_code = {result.code: result for result in results}

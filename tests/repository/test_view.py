@@ -17,6 +17,7 @@ from metstandards.repository.view import (
 from ._git import MakeRepo, commit, git
 
 
+@pytest.mark.slow
 def test_only_tracked_files_are_seen(make_repo: MakeRepo) -> None:
     root = make_repo({"src/a.py": "x = 1\n", "README.md": "# a\n"})
     (root / "untracked.env").write_text("TOKEN=1\n")
@@ -26,6 +27,7 @@ def test_only_tracked_files_are_seen(make_repo: MakeRepo) -> None:
     assert repo.under("src") == ["src/a.py"]
 
 
+@pytest.mark.slow
 def test_a_staged_file_is_tracked(make_repo: MakeRepo) -> None:
     root = make_repo({"a.py": ""})
     (root / "b.py").write_text("")
@@ -33,12 +35,14 @@ def test_a_staged_file_is_tracked(make_repo: MakeRepo) -> None:
     assert Repository(root).has("b.py")
 
 
+@pytest.mark.slow
 def test_sizes_come_from_git_objects_not_the_work_tree(make_repo: MakeRepo) -> None:
     root = make_repo({"data.bin": "x" * 5000})
     (root / "data.bin").write_text("")
     assert Repository(root).sizes == {"data.bin": 5000}
 
 
+@pytest.mark.slow
 def test_text_reads_the_work_tree_and_replaces_bytes_that_are_not_utf8(
     make_repo: MakeRepo,
 ) -> None:
@@ -47,12 +51,14 @@ def test_text_reads_the_work_tree_and_replaces_bytes_that_are_not_utf8(
     assert Repository(root).text("a.txt") == "caf\ufffd ok"
 
 
+@pytest.mark.slow
 def test_text_is_size_capped(make_repo: MakeRepo) -> None:
     repo = Repository(make_repo({"big.txt": "x" * 100}))
     assert repo.text("big.txt", limit=99) is None
     assert repo.text("big.txt", limit=100) == "x" * 100
 
 
+@pytest.mark.slow
 def test_a_symlink_out_of_the_repository_is_never_followed(
     make_repo: MakeRepo, tmp_path: Path
 ) -> None:
@@ -71,6 +77,7 @@ def test_a_symlink_out_of_the_repository_is_never_followed(
     assert repo.text("relative.txt") == "hello\n"  # a link inside the repository is read
 
 
+@pytest.mark.slow
 def test_a_tracked_file_below_a_directory_replaced_by_a_link_is_not_read(
     make_repo: MakeRepo, tmp_path: Path
 ) -> None:
@@ -84,6 +91,7 @@ def test_a_tracked_file_below_a_directory_replaced_by_a_link_is_not_read(
     assert Repository(root).text("conf/settings.yml") is None
 
 
+@pytest.mark.slow
 def test_release_tags_are_peeled_and_ordered_by_version(make_repo: MakeRepo) -> None:
     root = make_repo({"a.py": "", "@tags": "v1.9.0 nightly"})
     second = commit(root, {"a.py": "x = 1\n"})
@@ -94,6 +102,7 @@ def test_release_tags_are_peeled_and_ordered_by_version(make_repo: MakeRepo) -> 
     assert {tag.name for tag in repo.tags} == {"nightly", "v1.9.0", "v1.10.0"}
 
 
+@pytest.mark.slow
 def test_files_at_a_commit_come_from_git_objects(make_repo: MakeRepo) -> None:
     root = make_repo({"VERSION": "1.0\n", "@tags": "v1.0"})
     commit(root, {"VERSION": "2.0\n"})
@@ -105,6 +114,7 @@ def test_files_at_a_commit_come_from_git_objects(make_repo: MakeRepo) -> None:
     assert repo.blobs([]) == {}
 
 
+@pytest.mark.slow
 def test_invalid_configuration_raises_unreadable_file(make_repo: MakeRepo) -> None:
     repo = Repository(make_repo({"pyproject.toml": "[project\n", "ci.yml": "a: [\n"}))
     with pytest.raises(UnreadableFile, match=r"pyproject\.toml cannot be read: invalid TOML"):
@@ -113,6 +123,7 @@ def test_invalid_configuration_raises_unreadable_file(make_repo: MakeRepo) -> No
         repo.yaml("ci.yml")
 
 
+@pytest.mark.slow
 def test_gitattributes_lines_deeper_files_last(make_repo: MakeRepo) -> None:
     repo = Repository(
         make_repo(
@@ -126,6 +137,7 @@ def test_gitattributes_lines_deeper_files_last(make_repo: MakeRepo) -> None:
     assert lines == [(".gitattributes", 3, "", "*.nc"), ("data/.gitattributes", 1, "data", "*.nc")]
 
 
+@pytest.mark.slow
 def test_a_directory_that_is_not_a_git_work_tree(tmp_path: Path) -> None:
     (tmp_path / "plain").mkdir()
     repo = Repository(tmp_path / "plain")
@@ -134,18 +146,21 @@ def test_a_directory_that_is_not_a_git_work_tree(tmp_path: Path) -> None:
         _ = repo.files
 
 
+@pytest.mark.slow
 def test_a_folder_inside_a_work_tree_is_not_its_top(make_repo: MakeRepo) -> None:
     root = make_repo({"sub/a.py": ""})
     with pytest.raises(NotAGitWorkTree, match="inside the git work tree"):
         _ = Repository(root / "sub").tags
 
 
+@pytest.mark.slow
 def test_git_failures_become_repository_errors(make_repo: MakeRepo) -> None:
     repo = Repository(make_repo({"a.py": ""}))
     with pytest.raises(RepositoryError, match="git ls-tree failed"):
         repo.tree("0" * 40)
 
 
+@pytest.mark.slow
 def test_an_inherited_git_dir_does_not_redirect_git(
     make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:

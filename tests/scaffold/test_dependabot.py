@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ._init import in_order, init, project, tool, tree
@@ -54,6 +55,7 @@ def ecosystems(path: Path) -> list[tuple[str, str]]:
     return [(u["package-ecosystem"], u["schedule"]["interval"]) for u in data["updates"]]
 
 
+@pytest.mark.slow
 def test_a_repository_without_one_gets_weekly_actions_and_pip_updates(tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", {"pyproject.toml": PYPROJECT})
     result = init(repo)
@@ -63,6 +65,7 @@ def test_a_repository_without_one_gets_weekly_actions_and_pip_updates(tmp_path: 
     assert zizmor_findings(repo / DEPENDABOT) == []
 
 
+@pytest.mark.slow
 def test_the_repositorys_own_gets_the_missing_ecosystem_and_keeps_the_rest(tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", {"pyproject.toml": PYPROJECT, DEPENDABOT: OWN})
     before = zizmor_findings(repo / DEPENDABOT)
@@ -82,6 +85,7 @@ def test_the_repositorys_own_gets_the_missing_ecosystem_and_keeps_the_rest(tmp_p
     assert tree(repo) == written
 
 
+@pytest.mark.slow
 def test_a_dependabot_yaml_is_merged_where_it_is(tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", {"pyproject.toml": PYPROJECT, ".github/dependabot.yaml": OWN})
     result = init(repo)
@@ -89,6 +93,7 @@ def test_a_dependabot_yaml_is_merged_where_it_is(tmp_path: Path) -> None:
     assert not (repo / DEPENDABOT).exists()
 
 
+@pytest.mark.slow
 def test_no_workflows_no_dependabot(tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", {"pyproject.toml": PYPROJECT})
     assert init(repo, "--workflows", "").exit_code == 0

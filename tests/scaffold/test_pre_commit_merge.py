@@ -112,6 +112,7 @@ def entries_of(data: dict[str, Any], repo: str) -> list[dict[str, Any]]:
     return [entry for entry in data["repos"] if entry["repo"] == repo]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", [FLUSH, INDENTED, CRLF], ids=["flush", "indented", "crlf"])
 def test_every_line_hook_and_comment_stays_and_a_second_run_changes_nothing(
     tmp_path: Path, config: str
@@ -141,6 +142,7 @@ def test_every_line_hook_and_comment_stays_and_a_second_run_changes_nothing(
     assert tree(repo) == written
 
 
+@pytest.mark.slow
 def test_the_entry_is_indented_like_the_file(tmp_path: Path) -> None:
     flush = existing(tmp_path, FLUSH, "flush")
     indented = existing(tmp_path, INDENTED, "indented")
@@ -154,6 +156,7 @@ def test_the_entry_is_indented_like_the_file(tmp_path: Path) -> None:
     assert "\n    hooks:\n      - id: metstandards-lint\n      # ruff with" in text
 
 
+@pytest.mark.slow
 def test_the_recipes_other_hooks_are_named_not_added(tmp_path: Path) -> None:
     repo = existing(tmp_path, INDENTED)
     result = init(repo, "--workflows", "")
@@ -164,6 +167,7 @@ def test_the_recipes_other_hooks_are_named_not_added(tmp_path: Path) -> None:
     assert not hooks & {"mypy", "zizmor"}
 
 
+@pytest.mark.slow
 def test_install_hook_types_are_added_with_default_stages_and_said(tmp_path: Path) -> None:
     repo = existing(tmp_path, INDENTED)
     result = init(repo, "--workflows", "")
@@ -177,6 +181,7 @@ def test_install_hook_types_are_added_with_default_stages_and_said(tmp_path: Pat
     assert "Hooks that name the push stage now run at push too: pytest." in remark
 
 
+@pytest.mark.slow
 def test_install_hook_types_without_pre_push_are_kept_and_said(tmp_path: Path) -> None:
     config = "default_install_hook_types: [pre-commit, commit-msg]\n" + FLUSH
     repo = existing(tmp_path, config)
@@ -187,6 +192,7 @@ def test_install_hook_types_without_pre_push_are_kept_and_said(tmp_path: Path) -
     assert "does not list pre-push" in " ".join(result.output.split())
 
 
+@pytest.mark.slow
 def test_an_outdated_entry_is_brought_up_to_date_keeping_its_comment(tmp_path: Path) -> None:
     repo = existing(tmp_path, OUTDATED)
     result = init(repo, "--workflows", "")
@@ -201,6 +207,7 @@ def test_an_outdated_entry_is_brought_up_to_date_keeping_its_comment(tmp_path: P
     assert init(repo, "--workflows", "").output.endswith("Up to date: nothing to change.\n")
 
 
+@pytest.mark.slow
 def test_a_hook_configured_differently_is_left_alone_until_forced(tmp_path: Path) -> None:
     config = OUTDATED.replace(
         "      - id: metstandards-lint\n", "      - id: metstandards-lint\n        args: [-q]\n"
@@ -234,6 +241,7 @@ def load_text(text: str) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 def test_force_leaves_one_entry_of_the_metstandards_hooks(tmp_path: Path) -> None:
     local = (
         "  - repo: local\n    hooks:\n      - id: metstandards-lint\n        name: lint\n"
@@ -249,6 +257,7 @@ def test_force_leaves_one_entry_of_the_metstandards_hooks(tmp_path: Path) -> Non
     ]
 
 
+@pytest.mark.slow
 def test_a_config_without_hooks_of_its_own_gets_the_whole_recipe(tmp_path: Path) -> None:
     repo = existing(tmp_path, "# the team's header\nrepos: []\n")
     result = init(repo, "--workflows", "")
@@ -261,6 +270,7 @@ def test_a_config_without_hooks_of_its_own_gets_the_whole_recipe(tmp_path: Path)
     assert (repo / CONFIG).read_text().startswith("# the team's header\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("config", "message"),
     [
@@ -282,6 +292,7 @@ def test_a_config_init_cannot_read_is_a_usage_error(
     assert tree(repo) == before
 
 
+@pytest.mark.slow
 def test_pre_commit_accepts_every_merged_config(tmp_path: Path) -> None:
     """The real pre-commit's validate-config, on each kind of merge above."""
     configs = {

@@ -93,6 +93,7 @@ def test_only_a_declared_test_extra_is_named(names: tuple[str, ...], extra: str 
     assert chosen.placeholders()["extras"] == extra
 
 
+@pytest.mark.slow
 def test_the_written_caller_is_a_valid_call_of_the_reusable_workflow(tmp_path: Path) -> None:
     pyproject = (
         '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
@@ -112,6 +113,7 @@ def test_the_written_caller_is_a_valid_call_of_the_reusable_workflow(tmp_path: P
     assert "installs the project with its extra 'tests'" in said
 
 
+@pytest.mark.slow
 def test_a_project_without_a_test_extra_gets_no_extras_input(tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", {"pyproject.toml": '[project]\nname = "demo"\n'})
     result = init(repo)

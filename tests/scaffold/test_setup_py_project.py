@@ -21,6 +21,7 @@ setup(name="demo", version="0.1.0", python_requires=">=3.11", extras_require={"t
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "files",
     [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from metstandards.findings import Finding, Severity
 from metstandards.results import Status
 from metstandards.tools import bandit
@@ -24,6 +26,7 @@ def run(command, blob):
 """
 
 
+@pytest.mark.slow
 def test_shell_and_pickle_in_package_code_are_found(tmp_path: Path) -> None:
     files = {"pkg/risky.py": RISKY, "tests/test_risky.py": RISKY}
     outcome = bandit.run(context(tmp_path, files, settings=SETTINGS))
@@ -45,23 +48,27 @@ def test_shell_and_pickle_in_package_code_are_found(tmp_path: Path) -> None:
     assert (load.code, load.name, load.severity) == ("bandit:B301", "blacklist", Severity.WARNING)
 
 
+@pytest.mark.slow
 def test_levels_and_skips_come_from_the_settings(tmp_path: Path) -> None:
     settings = {"severity-level": "low", "confidence-level": "low", "skip": ["B602", "B301"]}
     outcome = bandit.run(context(tmp_path, {"pkg/risky.py": RISKY}, settings=settings))
     assert sorted(f.code for f in outcome.findings) == ["bandit:B403", "bandit:B404"]
 
 
+@pytest.mark.slow
 def test_the_repositorys_tool_bandit_table_is_used(tmp_path: Path) -> None:
     pyproject = '[tool.bandit]\nskips = ["B602"]\n'
     ctx = context(tmp_path, {"pkg/risky.py": RISKY}, settings=SETTINGS, pyproject=pyproject)
     assert [f.code for f in bandit.run(ctx).findings] == ["bandit:B301"]
 
 
+@pytest.mark.slow
 def test_clean_code_passes(tmp_path: Path) -> None:
     outcome = bandit.run(context(tmp_path, {"pkg/clean.py": "x = 1\n"}, settings=SETTINGS))
     assert (outcome.status, outcome.reason) == (Status.PASSED, "")
 
 
+@pytest.mark.slow
 def test_a_file_bandit_cannot_parse_makes_the_check_not_a_pass(tmp_path: Path) -> None:
     files = {"pkg/risky.py": RISKY, "pkg/broken.py": "def f(:\n"}
     outcome = bandit.run(context(tmp_path, files, settings=SETTINGS))
@@ -72,6 +79,7 @@ def test_a_file_bandit_cannot_parse_makes_the_check_not_a_pass(tmp_path: Path) -
     assert "bandit parses with the Python it runs on" in outcome.reason
 
 
+@pytest.mark.slow
 def test_when_no_file_could_be_parsed_bandit_did_not_run(tmp_path: Path) -> None:
     outcome = bandit.run(context(tmp_path, {"pkg/broken.py": "def f(:\n"}, settings=SETTINGS))
     assert outcome.status is Status.NOT_RUN

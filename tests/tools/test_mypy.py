@@ -32,6 +32,7 @@ STRICT = {"strict": True, "flags": [], "severity": "error"}
 WRONG_ARGUMENT = 'def f(x: int) -> int:\n    return x\n\n\nf("a")\n'
 
 
+@pytest.mark.slow
 def test_strict_mypy_finds_an_argument_of_the_wrong_type(tmp_path: Path) -> None:
     files = {"pkg/__init__.py": "", "pkg/mod.py": WRONG_ARGUMENT, "tests/test_mod.py": "x = f(1)\n"}
     outcome = mypy.run(context(tmp_path, files, settings=STRICT))
@@ -51,6 +52,7 @@ def test_strict_mypy_finds_an_argument_of_the_wrong_type(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.slow
 def test_strictness_and_severity_come_from_the_settings(tmp_path: Path) -> None:
     files = {"pkg/mod.py": "def f(x):\n    return x\n"}
     lenient = mypy.run(context(tmp_path, files, settings={"strict": False}))
@@ -61,12 +63,14 @@ def test_strictness_and_severity_come_from_the_settings(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_clean_code_passes(tmp_path: Path) -> None:
     files = {"pkg/mod.py": "def f(x: int) -> int:\n    return x\n"}
     outcome = mypy.run(context(tmp_path, files, settings=STRICT))
     assert (outcome.status, outcome.reason) == (Status.PASSED, "")
 
 
+@pytest.mark.slow
 def test_hints_join_their_error_and_flags_are_passed(tmp_path: Path) -> None:
     # A module of the project itself that cannot be found: a real error, not a missing package.
     files = {"pkg/__init__.py": "", "pkg/mod.py": "import pkg.not_there\n"}
@@ -80,6 +84,7 @@ def test_hints_join_their_error_and_flags_are_passed(tmp_path: Path) -> None:
     assert quiet.status is Status.PASSED
 
 
+@pytest.mark.slow
 def test_mypys_own_warnings_go_in_the_note(tmp_path: Path) -> None:
     settings = {"strict": False, "flags": ["--strict-concatenate"]}
     outcome = mypy.run(context(tmp_path, {"pkg/mod.py": "x: int = 1\n"}, settings=settings))
@@ -89,6 +94,7 @@ def test_mypys_own_warnings_go_in_the_note(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_two_modules_with_one_name_are_not_run_with_mypys_words(tmp_path: Path) -> None:
     files = {"scripts/util.py": "", "tools/util.py": ""}
     outcome = mypy.run(context(tmp_path, files, settings=STRICT))
@@ -130,6 +136,7 @@ def test_a_line_that_cannot_be_read_stops_the_check(tmp_path: Path) -> None:
 UNTYPED = "def f(x):\n    return x\n"
 
 
+@pytest.mark.slow
 def test_the_repositorys_own_configuration_decides_by_default(tmp_path: Path) -> None:
     files = {"pkg/mod.py": UNTYPED}
     strict_repo = context(tmp_path / "a", files, pyproject="[tool.mypy]\nstrict = true\n")
@@ -138,6 +145,7 @@ def test_the_repositorys_own_configuration_decides_by_default(tmp_path: Path) ->
     assert mypy.run(lenient_repo).status is Status.PASSED
 
 
+@pytest.mark.slow
 def test_a_required_flag_is_added_and_a_relaxing_setting_is_named_once(tmp_path: Path) -> None:
     pyproject = (
         "[tool.mypy]\nstrict = false\n\n"
@@ -154,6 +162,7 @@ def test_a_required_flag_is_added_and_a_relaxing_setting_is_named_once(tmp_path:
     )
 
 
+@pytest.mark.slow
 def test_strict_from_the_profile_names_the_repositorys_strict_false(tmp_path: Path) -> None:
     files = {"pkg/mod.py": UNTYPED}
     outcome = mypy.run(
@@ -165,12 +174,14 @@ def test_strict_from_the_profile_names_the_repositorys_strict_false(tmp_path: Pa
     assert "pyproject.toml:5 sets strict = false (overridden)" in outcome.reason
 
 
+@pytest.mark.slow
 def test_a_mypy_ini_is_read_too(tmp_path: Path) -> None:
     ctx = context(tmp_path, {"pkg/mod.py": UNTYPED})
     (tmp_path / "mypy.ini").write_text("[mypy]\ndisallow_untyped_defs = True\n", encoding="utf-8")
     assert [f.code for f in mypy.run(ctx).findings] == ["mypy:no-untyped-def"]
 
 
+@pytest.mark.slow
 def test_neither_a_parent_directorys_nor_the_users_config_leaks_in(tmp_path: Path) -> None:
     (tmp_path / "mypy.ini").write_text("[mypy]\ndisallow_untyped_defs = True\n", encoding="utf-8")
     assert mypy.run(context(tmp_path / "project", {"pkg/mod.py": UNTYPED})).status is Status.PASSED
@@ -197,6 +208,7 @@ def _plugin_project(root: Path, settings: dict[str, object]) -> CheckContext:
     return replace(ctx, package_files=("pkg/mod.py",))
 
 
+@pytest.mark.slow
 def test_plugins_the_configuration_names_are_refused_and_never_run(tmp_path: Path) -> None:
     outcome = mypy.run(_plugin_project(tmp_path, {}))
     assert outcome.status is Status.PASSED
@@ -206,6 +218,7 @@ def test_plugins_the_configuration_names_are_refused_and_never_run(tmp_path: Pat
     assert not list(tmp_path.glob("mypy.ini")), "nothing is written into the repository"
 
 
+@pytest.mark.slow
 def test_plugins_run_when_allowed_but_never_when_untrusted(tmp_path: Path) -> None:
     allowed = _plugin_project(tmp_path, {"allow-plugins": True})
     untrusted = replace(allowed, untrusted=True)
@@ -230,6 +243,7 @@ def _venv_with_dependency(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_missing_packages_are_one_line_of_the_note(tmp_path: Path) -> None:
     files = {"pkg/mod.py": USES_A_DEPENDENCY + "import other.sub\nimport pkg.missing\n"}
     outcome = mypy.run(context(tmp_path, files))
@@ -242,6 +256,7 @@ def test_missing_packages_are_one_line_of_the_note(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_projects_venv_resolves_its_imports(tmp_path: Path) -> None:
     ctx = context(tmp_path, {"pkg/mod.py": USES_A_DEPENDENCY})
     _venv_with_dependency(tmp_path / ".venv")
@@ -250,6 +265,7 @@ def test_the_projects_venv_resolves_its_imports(tmp_path: Path) -> None:
     assert [f.code for f in outcome.findings] == ["mypy:assignment"]
 
 
+@pytest.mark.slow
 def test_the_python_setting_names_the_interpreter(tmp_path: Path) -> None:
     venv = _venv_with_dependency(tmp_path / "envs" / "project")
     ctx = context(
@@ -264,6 +280,7 @@ def test_the_python_setting_names_the_interpreter(tmp_path: Path) -> None:
     assert outcome.reason == "[tool.metstandards.mypy] python: no such interpreter: no/such/python"
 
 
+@pytest.mark.slow
 def test_an_interpreter_git_tracks_is_never_run(tmp_path: Path) -> None:
     ctx = context(tmp_path, {"pkg/mod.py": "x: int = 1\n"})
     fake = tmp_path / ".venv" / "bin" / "python"
@@ -279,6 +296,7 @@ def test_an_interpreter_git_tracks_is_never_run(tmp_path: Path) -> None:
     assert not (tmp_path / "interpreter-ran").exists()
 
 
+@pytest.mark.slow
 def test_an_activated_virtual_environment_is_the_projects(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -288,6 +306,7 @@ def test_an_activated_virtual_environment_is_the_projects(
     assert [f.code for f in outcome.findings] == ["mypy:assignment"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("script", "said"),
     [

@@ -221,6 +221,7 @@ content-hash = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0
 """  # noqa: E501 - a lock file's lines are as long as Poetry writes them
 
 
+@pytest.mark.slow
 def test_a_vulnerable_pin_is_found_with_its_fix(tmp_path: Path, osv: Osv) -> None:
     requirements = {
         "requirements/prod.txt": "click==8.1.7\nrequests==2.19.0  # http\n",
@@ -247,6 +248,7 @@ def test_a_vulnerable_pin_is_found_with_its_fix(tmp_path: Path, osv: Osv) -> Non
     assert outcome.reason == "audited requirements/prod.txt (2 pinned packages)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("osv", [("click", 200)], indirect=True, ids=["click"])
 def test_the_environment_running_metstandards_is_never_audited(tmp_path: Path, osv: Osv) -> None:
     # click runs metstandards (and is vulnerable here); the project only declares requests.
@@ -265,6 +267,7 @@ def test_the_environment_running_metstandards_is_never_audited(tmp_path: Path, o
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("osv", [("urllib3", 200)], indirect=True, ids=["urllib3"])
 def test_a_uv_lock_is_audited_at_its_pins_and_nothing_stays_behind(
     tmp_path: Path, osv: Osv, monkeypatch: pytest.MonkeyPatch
@@ -307,6 +310,7 @@ def test_a_uv_lock_is_audited_at_its_pins_and_nothing_stays_behind(
     assert list(temporary.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_poetry_lock_is_audited_and_anchored_at_the_declaring_line(
     tmp_path: Path, osv: Osv
 ) -> None:
@@ -332,6 +336,7 @@ def test_a_poetry_lock_is_audited_and_anchored_at_the_declaring_line(
     )
 
 
+@pytest.mark.slow
 def test_every_pylock_file_is_audited(tmp_path: Path, osv: Osv) -> None:
     pylock = (
         'lock-version = "1.0"\ncreated-by = "uv"\nrequires-python = ">=3.10"\n\n'
@@ -359,6 +364,7 @@ def test_every_pylock_file_is_audited(tmp_path: Path, osv: Osv) -> None:
     )
 
 
+@pytest.mark.slow
 def test_pinned_requirement_files_are_audited_with_their_includes(tmp_path: Path, osv: Osv) -> None:
     files = {
         "requirements.txt": (
@@ -379,6 +385,7 @@ def test_pinned_requirement_files_are_audited_with_their_includes(tmp_path: Path
     )
 
 
+@pytest.mark.slow
 def test_pinned_project_dependencies_and_extras_are_audited_without_the_project_itself(
     tmp_path: Path, osv: Osv
 ) -> None:
@@ -477,6 +484,7 @@ def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return wheels
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_BUNDLED_PIP_TOO_OLD, reason="this Python bundles pip < 23.1")
 @pytest.mark.parametrize("osv", [("tinydep", 200)], indirect=True, ids=["tinydep"])
 def test_a_range_is_resolved_by_pip_audit_with_the_dependencies_of_dependencies(
@@ -494,6 +502,7 @@ def test_a_range_is_resolved_by_pip_audit_with_the_dependencies_of_dependencies(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_BUNDLED_PIP_TOO_OLD, reason="this Python bundles pip < 23.1")
 def test_a_range_pip_cannot_resolve_is_not_run_with_pips_words(
     tmp_path: Path, osv: Osv, index: Path
@@ -509,6 +518,7 @@ def test_a_range_pip_cannot_resolve_is_not_run_with_pips_words(
     assert osv.queried == []
 
 
+@pytest.mark.slow
 def test_an_unpinned_requirement_is_not_run_with_pip_audits_words(tmp_path: Path, osv: Osv) -> None:
     settings = {"requirements": ["requirements.txt"], "osv-url": osv.url}
     outcome = pip_audit.run(
@@ -520,6 +530,7 @@ def test_an_unpinned_requirement_is_not_run_with_pip_audits_words(tmp_path: Path
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("osv", [("requests", 500)], indirect=True, ids=["http-500"])
 def test_a_service_that_fails_is_not_run(tmp_path: Path, osv: Osv) -> None:
     ctx = context(
@@ -533,6 +544,7 @@ def test_a_service_that_fails_is_not_run(tmp_path: Path, osv: Osv) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_service_that_cannot_be_reached_is_not_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -554,6 +566,7 @@ def test_a_service_that_cannot_be_reached_is_not_run(
     assert re.search(r": ProxyError: \[Errno \d+\] Connection refused$", outcome.reason)
 
 
+@pytest.mark.slow
 def test_packages_pip_audit_skips_are_in_the_note(tmp_path: Path, osv: Osv) -> None:
     requirements = "requests==2.19.0\nmylib @ https://example.invalid/mylib-1.0.tar.gz\n"
     settings = {"requirements": ["requirements.txt"], "osv-url": osv.url}
@@ -566,6 +579,7 @@ def test_packages_pip_audit_skips_are_in_the_note(tmp_path: Path, osv: Osv) -> N
     )
 
 
+@pytest.mark.slow
 def test_when_every_package_was_skipped_nothing_was_audited(tmp_path: Path, osv: Osv) -> None:
     requirements = "mylib @ https://example.invalid/mylib-1.0.tar.gz\n"
     settings = {"requirements": ["requirements.txt"], "osv-url": osv.url}
@@ -593,6 +607,7 @@ def _sdist(directory: Path, name: str, marker: Path) -> None:
         archive.addfile(info, io.BytesIO(data))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_BUNDLED_PIP_TOO_OLD, reason="this Python bundles pip < 23.1")
 @pytest.mark.parametrize("osv", [("tinydep", 200)], indirect=True, ids=["tinydep"])
 def test_untrusted_resolves_from_wheels_only_and_ignores_the_repositorys_index(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from metstandards.results import Status
 from metstandards.tools import pip_audit
 
@@ -33,6 +35,7 @@ def _not_found(name: str, version: str) -> tuple[str, str]:
     return name, f"Dependency not found on PyPI and could not be audited: {name} ({version})"
 
 
+@pytest.mark.slow
 def test_not_found_for_every_dependency_means_the_service_is_blocked(tmp_path: Path) -> None:
     skipped = [_not_found(*pin.split("==")) for pin in PINS]
     search = _pip_audit_printing(tmp_path / "bin", skipped)
@@ -46,6 +49,7 @@ def test_not_found_for_every_dependency_means_the_service_is_blocked(tmp_path: P
     assert "not found on PyPI" not in outcome.reason
 
 
+@pytest.mark.slow
 def test_a_long_list_is_counted_not_listed(tmp_path: Path) -> None:
     names = [f"package{n}" for n in range(8)]
     search = _pip_audit_printing(tmp_path / "bin", [_not_found(n, "1.0") for n in names])
@@ -55,6 +59,7 @@ def test_a_long_list_is_counted_not_listed(tmp_path: Path) -> None:
     assert "(8 packages: package0, package1, package2, package3, package4 and 3 more)" in reason
 
 
+@pytest.mark.slow
 def test_other_reasons_keep_pip_audits_words(tmp_path: Path) -> None:
     url = "URL requirements cannot be pinned to a specific package version"
     skipped = [_not_found("numpy", "1.26.4"), ("mylib", url)]

@@ -45,6 +45,7 @@ def test_the_first_directory_that_has_the_tool_wins(tmp_path: Path) -> None:
     assert process.find_executable("tool", [tmp_path / "empty"]) is None
 
 
+@pytest.mark.slow
 def test_a_tool_gets_this_environment_plus_its_own(tmp_path: Path) -> None:
     bin_dir = fake_tool(
         tmp_path / "bin", "tool", 'echo "$EXTRA $PYTHONIOENCODING"; echo oops >&2; exit 3'
@@ -56,6 +57,7 @@ def test_a_tool_gets_this_environment_plus_its_own(tmp_path: Path) -> None:
     assert str(done.crashed()) == "tool failed (exit code 3): oops"
 
 
+@pytest.mark.slow
 def test_a_tool_that_cannot_be_started_is_not_run(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -85,6 +87,7 @@ def test_a_missing_tool_is_not_run(
     assert outcome.reason == f"{name} is not installed: pip install 'metstandards[tools]'"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("adapter", "name"), ADAPTERS)
 def test_a_crashing_tool_is_not_run(
     adapter: Adapter, name: str, ctx: CheckContext, tmp_path: Path
@@ -97,6 +100,7 @@ def test_a_crashing_tool_is_not_run(
     assert outcome.reason == f"{name} failed (exit code 2): Fatal: it broke"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("adapter", "name"), ADAPTERS)
 def test_output_that_cannot_be_read_is_never_a_pass(
     adapter: Adapter, name: str, ctx: CheckContext, tmp_path: Path
@@ -107,6 +111,7 @@ def test_output_that_cannot_be_read_is_never_a_pass(
     assert "exit code 0" in outcome.reason or "could not be read" in outcome.reason
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("adapter", "name"), ADAPTERS)
 def test_a_tool_that_runs_too_long_is_stopped(
     adapter: Adapter, name: str, ctx: CheckContext, tmp_path: Path

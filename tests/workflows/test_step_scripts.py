@@ -151,6 +151,7 @@ GPU_ENV = {
 }
 
 
+@pytest.mark.slow
 def test_on_the_runner_the_wrapper_runs_the_command_as_it_is(runner: Runner) -> None:
     ran = runner.run("gpu-tests.yml", "gpu-tests", PREPARE, GPU_ENV)
     assert ran.returncode == 0, ran.output
@@ -164,6 +165,7 @@ def test_on_the_runner_the_wrapper_runs_the_command_as_it_is(runner: Runner) -> 
     assert ran.github_file("env") == {}
 
 
+@pytest.mark.slow
 def test_a_cache_dir_on_the_runner_holds_the_model_and_pip_caches(runner: Runner) -> None:
     cache = runner.temp / "scratch" / "ml-ci"
     ran = runner.run("gpu-tests.yml", "gpu-tests", PREPARE, {**GPU_ENV, "CACHE_DIR": str(cache)})
@@ -180,6 +182,7 @@ def test_a_cache_dir_on_the_runner_holds_the_model_and_pip_caches(runner: Runner
     assert "a named Docker volume needs a container image" in volume.output
 
 
+@pytest.mark.slow
 def test_the_deprecated_inputs_warn(runner: Runner) -> None:
     env = {**GPU_ENV, "DEPRECATED_LABELS": '["gpu"]', "DEPRECATED_REQUIREMENT": "metstandards"}
     ran = runner.run("gpu-tests.yml", "gpu-tests", PREPARE, env)
@@ -188,6 +191,7 @@ def test_the_deprecated_inputs_warn(runner: Runner) -> None:
     assert "the input metstandards-requirement is deprecated" in ran.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("image", "vendor", "pulled", "flag"),
     [
@@ -243,6 +247,7 @@ def test_apptainer_runs_every_command_in_the_image_inside_a_venv(
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_without_apptainer_on_the_path_the_job_says_so(runner: Runner) -> None:
     env = {**GPU_ENV, "APPTAINER_IMAGE": "/images/x.sif", "PATH": "/usr/bin:/bin"}
     ran = runner.run("gpu-tests.yml", "gpu-tests", PREPARE, env)
@@ -255,6 +260,7 @@ def prepared(runner: Runner) -> None:
     assert ran.returncode == 0, ran.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("count", "extra", "expected"),
     [
@@ -276,6 +282,7 @@ def test_the_preflight_gets_the_vendor_the_gpu_count_and_the_callers_options(
     assert ran.calls("metstandards") == [["gpu-preflight", *expected]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("coverage", ["true", "false"])
 def test_install_and_pytest_add_coverage_when_asked(runner: Runner, coverage: str) -> None:
     prepared(runner)
@@ -322,6 +329,7 @@ def scan_env(runner: Runner, **changes: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_trivy_scans_the_local_image_into_sarif_sbom_and_a_gate(runner: Runner) -> None:
     runner.fake("trivy")
     ran = runner.run("container-scan.yml", "scan", SCAN, scan_env(runner))
@@ -340,6 +348,7 @@ def test_trivy_scans_the_local_image_into_sarif_sbom_and_a_gate(runner: Runner) 
     assert ran.github_file("output") == {"found": "0"}
 
 
+@pytest.mark.slow
 def test_findings_are_recorded_for_the_gate_after_the_reports(runner: Runner) -> None:
     runner.fake("trivy")
     ran = runner.run("container-scan.yml", "scan", SCAN, scan_env(runner, FAKE_EXIT_TRIVY="1"))
@@ -347,6 +356,7 @@ def test_findings_are_recorded_for_the_gate_after_the_reports(runner: Runner) ->
     assert ran.github_file("output") == {"found": "1"}
 
 
+@pytest.mark.slow
 def test_a_registry_image_is_scanned_for_each_platform(runner: Runner) -> None:
     runner.fake("trivy")
     image = "ghcr.io/met-example/nowcast@sha256:" + "a" * 64
@@ -367,6 +377,7 @@ def test_a_registry_image_is_scanned_for_each_platform(runner: Runner) -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("scanner", "name", "expected"),
     [
@@ -390,6 +401,7 @@ def test_the_ignore_file_goes_to_the_scanner_as_vex_or_ignore_rules(
         assert any(call[i : i + 2] == expected for i in range(len(call)))
 
 
+@pytest.mark.slow
 def test_grype_turns_a_trivyignore_into_ignore_rules_and_gates_on_the_lowest_severity(
     runner: Runner,
 ) -> None:
@@ -422,6 +434,7 @@ def test_grype_turns_a_trivyignore_into_ignore_rules_and_gates_on_the_lowest_sev
     assert gate.github_file("output")["found"] == "1"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("scanner", "name", "exists", "message"),
     [
@@ -442,6 +455,7 @@ def test_an_ignore_file_the_scanner_cannot_use_stops_the_scan(
     assert ran.calls(scanner) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("image", "password", "login"),
     [
@@ -469,6 +483,7 @@ def test_the_login_finds_the_registry_and_the_credentials(
         assert "is used without logging in" in ran.output
 
 
+@pytest.mark.slow
 def test_the_image_is_signed_by_digest_and_each_sbom_attested(runner: Runner) -> None:
     runner.fake("cosign")
     reports = runner.temp / "container-scan"
@@ -500,6 +515,7 @@ def test_the_image_is_signed_by_digest_and_each_sbom_attested(runner: Runner) ->
     assert "is not pinned by digest" in tagged.output
 
 
+@pytest.mark.slow
 def test_the_release_and_check_jobs_warn_about_the_deprecated_requirement(runner: Runner) -> None:
     runner.fake("python")
     env = {"REQUIREMENT": "metstandards==0.1.0", "DEPRECATED_REQUIREMENT": "metstandards==0.1.0"}
@@ -513,6 +529,7 @@ def test_the_release_and_check_jobs_warn_about_the_deprecated_requirement(runner
     assert "deprecated" not in ran.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mirror", ["", "registry.example.int/mirror/aquasecurity/trivy-db:2"])
 def test_the_trivy_database_mirror_is_set_only_when_given(runner: Runner, mirror: str) -> None:
     runner.fake("trivy")

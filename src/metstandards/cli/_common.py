@@ -392,6 +392,9 @@ def write(path: Path, text: str) -> None:
 #: Formats whose paths are relative to the project root: machine-read reports whose readers
 #: (code scanning, the JSON schema) know the root. The others print paths as the user reaches them.
 _ROOT_RELATIVE = ("json", "sarif")
+#: Formats whose readers resolve paths against the CI's checkout, and the variable that names it:
+#: GitHub annotations, and GitLab's Code Quality widget.
+_WORKSPACES = {"github": "GITHUB_WORKSPACE", "gitlab": "CI_PROJECT_DIR"}
 
 
 def render(result: LintResult, output_format: str, root: Path, color: bool) -> str:
@@ -401,8 +404,8 @@ def render(result: LintResult, output_format: str, root: Path, color: bool) -> s
 
     if output_format not in _ROOT_RELATIVE:
         base = Path.cwd()
-        workspace = os.environ.get("GITHUB_WORKSPACE", "")
-        if output_format == "github" and workspace and root.is_relative_to(workspace):
+        workspace = os.environ.get(_WORKSPACES.get(output_format, ""), "")
+        if workspace and root.is_relative_to(workspace):
             base = Path(workspace)
         result = relocated(result, root, base)
     return reporter(output_format)(result, color)

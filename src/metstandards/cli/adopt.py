@@ -35,15 +35,31 @@ from metstandards.cli._common import INIT_EXIT_CODES, fail, main
 @click.option(
     "--workflows",
     metavar="NAMES",
-    help="Comma-separated caller workflows to write into .github/workflows/ ('' for none) "
-    "[default: metstandards,python-ci; python-ci is left out when the repository's own "
-    "workflows already run its tests].",
+    help="Comma-separated caller workflows to write into .github/workflows/, or with --ci "
+    "gitlab the components to include in .gitlab-ci.yml ('' for none) [default: "
+    "metstandards,python-ci; python-ci is left out when the repository's own CI already runs "
+    "its tests].",
+)
+@click.option(
+    "--ci",
+    type=click.Choice(["github", "gitlab"]),
+    help="The CI to write for: GitHub Actions workflows, or a .gitlab-ci.yml that includes the "
+    "metstandards CI/CD components [default: what the repository has (.gitlab-ci.yml or "
+    ".github/workflows/), else the host of its git remote; github when nothing tells].",
+)
+@click.option(
+    "--component-project",
+    metavar="HOST/PATH",
+    help="With --ci gitlab: the metstandards project on the GitLab the pipelines run on, which "
+    "the components are included from ($CI_SERVER_FQDN stands for that GitLab) [default: the "
+    "profile's [gitlab] component-project, $CI_SERVER_FQDN/metstandards/metstandards].",
 )
 @click.option(
     "--force",
     is_flag=True,
     help="Replace what init owns where it differs: the files it writes whole, and its own entry "
-    "in .pre-commit-config.yaml (never the other hooks).",
+    "in .pre-commit-config.yaml (never the other hooks); in .gitlab-ci.yml, an include: that "
+    "is not a list is rewritten as one.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would change, as diffs; write nothing.")
 def init(
@@ -52,6 +68,8 @@ def init(
     version: str | None,
     hooks_repo: str | None,
     workflows: str | None,
+    ci: str | None,
+    component_project: str | None,
     force: bool,
     dry_run: bool,
 ) -> None:
@@ -77,6 +95,13 @@ def init(
       - dependabot.yml gets the missing ecosystems added; a setup.py project gets no
         pyproject.toml.
 
+    \b
+    On GitLab (--ci gitlab, or a repository with a .gitlab-ci.yml or a GitLab remote), a
+    .gitlab-ci.yml replaces .github/: it includes the metstandards CI/CD components
+    (metstandards, python-ci) from --component-project, each pinned by commit SHA. An existing
+    .gitlab-ci.yml keeps every job, key and comment: init adds its include entries (or moves
+    them to the pinned release), and shows anything more as a diff for --force.
+
     Everything pins one metstandards commit by its SHA. Running init again changes nothing.
     A file that differs from what init writes is shown as a diff and left alone; only --force
     changes it, and only in the part init owns.
@@ -93,7 +118,9 @@ def init(
     try:
         sources = Sources.shipped()
         pin = choose_pin(load_pin(sources.pin), ref, version)
-        request = InitRequest(path, pin, hooks_repo or pin.hooks_repo, names, sources)
+        request = InitRequest(
+            path, pin, hooks_repo or pin.hooks_repo, names, sources, ci, component_project
+        )
         changes = plan(request)
         if not dry_run:
             for change in changes:

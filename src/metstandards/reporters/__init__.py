@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from metstandards.engine.runner import LintResult
 
 Reporter = Callable[["LintResult", bool], str]
-FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
+FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "gitlab")
 
 
 def reporter(name: str) -> Reporter:

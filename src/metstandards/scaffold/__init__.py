@@ -8,6 +8,10 @@ A repository's own files are adopted, not replaced: :mod:`.pre_commit_config` an
 :mod:`.dependabot` add init's part to the configurations it has (edited as text through
 :mod:`.yaml_text`), :mod:`.existing_ci` finds a CI of its own that already runs the tests, and
 :mod:`.project` with :mod:`.python_ci` fit the python-ci caller to what the project declares.
+
+On GitLab, :mod:`.ci_platform` decides which CI init writes for and where the CI/CD components
+come from, :mod:`.gitlab_ci` adds their include entries to a ``.gitlab-ci.yml`` (or writes one),
+and :mod:`.existing_gitlab_ci` finds a pipeline that already runs the tests.
 """
 
 

@@ -1,4 +1,5 @@
-"""Whether a repository's own GitHub workflows already run its tests.
+"""Whether a repository's own GitHub workflows already run its tests (GitLab CI: see
+:mod:`.existing_gitlab_ci`, which reads scripts the same way).
 
 A project with its own CI does not need init's python-ci caller beside it: two test matrices on
 every pull request cost runner time and disagree sooner or later. The detection looks for plain
@@ -107,16 +108,28 @@ def _job_runs(relpath: str, job: str, spec: dict[str, Any], own: str) -> list[Te
     steps = spec.get("steps")
     for step in steps if isinstance(steps, list) else []:
         script = step.get("run") if isinstance(step, dict) else None
-        if not isinstance(script, str):
-            continue
-        match = _TEST_COMMAND.search(script)
-        if match is not None:
-            start = script.rfind("\n", 0, match.end()) + 1
-            stop = script.find("\n", match.end())
-            line = script[start : stop if stop >= 0 else len(script)].strip()
-            shown = line if len(line) <= 60 else line[:57] + "..."
-            return [TestRun(relpath, job, f"runs `{shown}`")]
+        runs = runs_tests(script) if isinstance(script, str) else None
+        if runs is not None:
+            return [TestRun(relpath, job, runs)]
     return []
+
+
+def runs_tests(script: str) -> str | None:
+    """``runs `<the line>``` when the shell ``script`` runs a test runner, else None."""
+    match = _TEST_COMMAND.search(script)
+    if match is None:
+        return None
+    start = script.rfind("\n", 0, match.end()) + 1
+    stop = script.find("\n", match.end())
+    line = script[start : stop if stop >= 0 else len(script)].strip()
+    shown = line if len(line) <= 60 else line[:57] + "..."
+    return f"runs `{shown}`"
+
+
+def names_tests(name: str) -> bool:
+    """Whether a workflow's or component's file name says it tests (``qa-pytest``, ``tests``)."""
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    return bool(_TEST_WORDS & set(re.split(r"[-_.]", stem)))
 
 
 def _calls_tests(uses: str, own: str) -> str | None:
@@ -126,8 +139,7 @@ def _calls_tests(uses: str, own: str) -> str | None:
     path = uses.split("@", 1)[0]
     if path.startswith(f"{own}/.github/workflows/"):
         return _own_ci(own) if path.endswith("/python-ci.yml") else None
-    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-    return f"calls {path}" if _TEST_WORDS & set(re.split(r"[-_.]", stem)) else None
+    return f"calls {path}" if names_tests(path) else None
 
 
 def _own_ci(own: str) -> str:

@@ -16,8 +16,16 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
-from metstandards.scaffold import ScaffoldError, dependabot, pre_commit_config, pyproject
-from metstandards.scaffold.existing_ci import find_test_runs
+from metstandards.scaffold import (
+    ScaffoldError,
+    ci_platform,
+    dependabot,
+    gitlab_ci,
+    pre_commit_config,
+    pyproject,
+)
+from metstandards.scaffold.existing_ci import TestRun, find_test_runs
+from metstandards.scaffold.existing_gitlab_ci import find_gitlab_test_runs
 from metstandards.scaffold.pin import Pin
 from metstandards.scaffold.project import read_project
 from metstandards.scaffold.python_ci import python_ci
@@ -85,28 +93,45 @@ class InitRequest:
     root: Path
     pin: Pin
     hooks_repo: str
-    #: The caller workflows to write; None: the default ones, less python-ci where the
-    #: repository's own CI runs the tests.
+    #: The caller workflows (GitLab: components) to write; None: the default ones, less
+    #: python-ci where the repository's own CI runs the tests.
     workflows: tuple[str, ...] | None
     sources: Sources
+    #: ``github`` or ``gitlab``; None: as the repository shows (:mod:`.ci_platform`).
+    ci: str | None = None
+    #: Where GitLab includes the components from; None: the profile's.
+    component_project: str | None = None
 
 
 def plan(request: InitRequest) -> list[FileChange]:
     """Every file ``init`` manages, compared with what the repository holds; writes nothing."""
     root = _project_root(request.root)
-    offered = request.sources.workflows()
+    choice = ci_platform.choose(root, request.ci)
+    on_gitlab = choice.platform == ci_platform.GITLAB
+    offered = request.sources.components() if on_gitlab else request.sources.workflows()
     unknown = [name for name in request.workflows or () if name not in offered]
     if unknown:
+        kind = "component" if on_gitlab else "workflow"
         raise ScaffoldError(
-            f"unknown workflow {', '.join(map(repr, unknown))}; available: "
+            f"unknown {kind} {', '.join(map(repr, unknown))}; available: "
             f"{', '.join(offered) or 'none'}"
         )
     hooks_repo = hooks_repo_value(request.hooks_repo)
     values: dict[str, str | None] = dict(placeholders(request.pin, hooks_repo))
     pyproject_change, pyproject_text = _pyproject(root)
     changes = [_pre_commit(root, request, values, hooks_repo), pyproject_change]
+    project = read_project(root, pyproject_text)
+    if on_gitlab:
+        values["component-project"] = ci_platform.component_project(root, request.component_project)
+        names, runs = _components(root, request, offered)
+        ci = python_ci(project, caller="the python-ci component")
+        values.update(ci.placeholders())
+        remarks = _gitlab_remarks(choice, runs, ci.remarks if PYTHON_CI in names else ())
+        if names:
+            changes.append(_gitlab_ci(root, request, values, names, offered, remarks))
+        return changes
     names, skipped = _workflows(root, request)
-    ci = python_ci(read_project(root, pyproject_text))
+    ci = python_ci(project)
     values.update(ci.placeholders())
     for name in names:
         change = _compare(root, f"{WORKFLOWS}/{name}.yml", fill(offered[name], values))
@@ -154,8 +179,8 @@ def _project_root(path: Path) -> Path:
     outer = next((parent for parent in root.parents if (parent / ".git").exists()), None)
     if outer is not None and not (root / ".git").exists():
         raise ScaffoldError(
-            f"{path} is inside the git repository {outer}, not at its root: pre-commit and "
-            "GitHub read .pre-commit-config.yaml and .github/ only at the root"
+            f"{path} is inside the git repository {outer}, not at its root: pre-commit, GitHub "
+            "and GitLab read .pre-commit-config.yaml, .github/ and .gitlab-ci.yml only at the root"
         )
     return root
 
@@ -270,6 +295,77 @@ def _workflows(root: Path, request: InitRequest) -> tuple[tuple[str, ...], FileC
         relpath, Action.SKIP, "", note="the project's own CI runs the tests", remarks=(remark,)
     )
     return names, skipped
+
+
+def _components(
+    root: Path, request: InitRequest, offered: dict[str, Path]
+) -> tuple[tuple[str, ...], list[TestRun]]:
+    """The GitLab components to include: as asked, else the default ones without python-ci
+    when the repository's own GitLab CI runs the tests (and the evidence of that)."""
+    if request.workflows is not None:
+        return request.workflows, []
+    runs = find_gitlab_test_runs(root, known=offered)
+    if not runs:
+        return DEFAULT_WORKFLOWS, []
+    return tuple(name for name in DEFAULT_WORKFLOWS if name != PYTHON_CI), runs
+
+
+def _gitlab_remarks(
+    choice: ci_platform.Choice, runs: list[TestRun], python_ci_remarks: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Why GitLab was chosen (when init chose it), why python-ci is not included, and how the
+    python-ci component was fitted to the project."""
+    remarks = list(python_ci_remarks)
+    if choice.reason:
+        remarks.insert(
+            0,
+            f"CI: GitLab, since {choice.reason}; `metstandards init --ci github` writes GitHub "
+            "Actions workflows instead.",
+        )
+    if runs:
+        more = f"; and {len(runs) - 1} more" if len(runs) > 1 else ""
+        remarks.append(
+            f"The python-ci component was not included: the project's own CI runs the tests "
+            f"({runs[0]}{more}), and init adds no second Python CI beside it. To add it anyway: "
+            f"metstandards init --ci gitlab --workflows {','.join(DEFAULT_WORKFLOWS)}"
+        )
+    return tuple(remarks)
+
+
+def _gitlab_ci(
+    root: Path,
+    request: InitRequest,
+    values: dict[str, str | None],
+    names: tuple[str, ...],
+    offered: dict[str, Path],
+    remarks: tuple[str, ...],
+) -> FileChange:
+    """.gitlab-ci.yml with the components: the shipped file, or the repository's own with
+    init's include entries added or moved to the pinned release."""
+    relpath = gitlab_ci.RELPATH
+    entries = {name: fill(offered[name], values) for name in names}
+    path = _target(root, relpath)
+    if not path.exists():
+        text = gitlab_ci.compose(fill(request.sources.gitlab_head, values), entries)
+        return FileChange(relpath, Action.CREATE, text, remarks=remarks)
+    old = _read(path, relpath)
+    merged = gitlab_ci.merge(old, entries, request.pin, offered)
+    if merged.forced is not None:
+        return FileChange(
+            relpath,
+            Action.CONFLICT,
+            old,
+            old,
+            forced=merged.forced,
+            note=merged.note,
+            forced_note="rewrites include: as a list, with the metstandards components",
+            remarks=(*remarks, *merged.remarks),
+            conflict=merged.conflict,
+        )
+    if merged.text == old:
+        return FileChange(relpath, Action.UNCHANGED, old, old)
+    told = (*remarks, *merged.remarks)
+    return FileChange(relpath, Action.MERGE, merged.text, old, note=merged.note, remarks=told)
 
 
 def _dependabot(root: Path, sources: Sources) -> FileChange:

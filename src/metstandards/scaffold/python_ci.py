@@ -43,11 +43,18 @@ class PythonCi:
         }
 
 
-def python_ci(project: Project) -> PythonCi:
-    """The versions and the extra for ``project``, with a remark on each."""
+def python_ci(project: Project, caller: str = "python-ci.yml") -> PythonCi:
+    """The versions and the extra for ``project``, with a remark on each; ``caller`` names what
+    takes them (the GitHub caller workflow, or GitLab's python-ci component)."""
     versions, versions_remark = _versions(project)
     extra, extra_remark = _extra(project)
-    return PythonCi(versions, extra, (versions_remark, extra_remark))
+    remarks: tuple[str, ...] = (versions_remark, extra_remark)
+    if caller != "python-ci.yml":
+        remarks = tuple(
+            text.replace("python-ci.yml", caller).replace("the reusable workflow", "the component")
+            for text in remarks
+        )
+    return PythonCi(versions, extra, remarks)
 
 
 def _versions(project: Project) -> tuple[tuple[str, ...], str]:

@@ -31,6 +31,8 @@ class Sources:
     callers: Path
     pin: Path
     dependabot: Path
+    #: The GitLab caller: ``gitlab-ci.yml`` (a new file's head) and ``includes/<name>.yml``.
+    gitlab: Path
 
     @classmethod
     def shipped(cls) -> Sources:
@@ -42,11 +44,21 @@ class Sources:
             workflows / "callers",
             workflows / "pin.toml",
             workflows / "dependabot.yml",
+            workflows / "gitlab",
         )
 
     def workflows(self) -> dict[str, Path]:
         """The caller workflows on offer, by name (the file name without ``.yml``)."""
         return {path.stem: path for path in sorted(self.callers.glob("*.yml"))}
+
+    def components(self) -> dict[str, Path]:
+        """The GitLab components on offer, by name: the include entry of each."""
+        return {path.stem: path for path in sorted((self.gitlab / "includes").glob("*.yml"))}
+
+    @property
+    def gitlab_head(self) -> Path:
+        """The start of a new .gitlab-ci.yml, up to its ``include:`` key."""
+        return self.gitlab / "gitlab-ci.yml"
 
 
 def hooks_repo_value(repo: str) -> str:
@@ -61,7 +73,8 @@ def hooks_repo_value(repo: str) -> str:
 
 
 def placeholders(pin: Pin, hooks_repo: str) -> dict[str, str]:
-    """The value of every placeholder a template may use."""
+    """The value of every placeholder a template may use (the GitLab ones add
+    ``{{component-project}}``)."""
     return {"ref": pin.ref, "version": pin.version, "hooks-repo": hooks_repo}
 
 

@@ -72,7 +72,8 @@ def _conclusion(changes: Sequence[FileChange], *, dry_run: bool, force: bool) ->
         return (
             f"{conflicts} {files} from what init writes (diff above) and {kept} not changed: "
             "re-run with --force to apply the diff (it replaces only what init owns: the files "
-            "it writes whole, and its own entry in .pre-commit-config.yaml).",
+            "it writes whole, its own entry in .pre-commit-config.yaml, and an include: of "
+            ".gitlab-ci.yml that must become a list to take its entries).",
             1,
         )
     if all(change.action in (Action.UNCHANGED, Action.SKIP) for change in changes):

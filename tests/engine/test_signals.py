@@ -121,8 +121,30 @@ class Run:
         """Exit status, stderr, and seconds until the process ended and its pipes closed (a
         leftover worker would hold them open)."""
         started = time.monotonic()
-        _, stderr = self.process.communicate(timeout=30)
+        assert self.process.stdout is not None
+        pipe = f"pipe:[{os.fstat(self.process.stdout.fileno()).st_ino}]"
+        try:
+            _, stderr = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the output pipe is still held open by {_holders(pipe)}")
         return self.process.returncode, stderr.decode(), time.monotonic() - started
+
+
+def _holders(pipe: str) -> list[str]:
+    """Every process with ``pipe`` open (its write end, left to a process that outlived the
+    run), as pid, parent, state, kernel wait channel and command line: what a failure shows."""
+    found = []
+    for proc in _processes().values():
+        try:
+            fds = os.listdir(f"/proc/{proc.pid}/fd")
+            if not any(os.readlink(f"/proc/{proc.pid}/fd/{fd}") == pipe for fd in fds):
+                continue
+            wchan = Path(f"/proc/{proc.pid}/wchan").read_text()
+            argv = Path(f"/proc/{proc.pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:  # ended meanwhile
+            continue
+        found.append(f"{proc.pid} (parent {proc.ppid}, {proc.state}, {wchan}): {argv[:120]!r}")
+    return found
 
 
 @pytest.fixture
@@ -269,7 +291,7 @@ def test_a_worker_without_the_kernels_help_notices_its_parent_died(tmp_path: Pat
         "import multiprocessing, os, time\n"
         "from metstandards.engine import workers\n"
         "def worker(parent):\n"
-        "    workers._watch(lambda: workers._wait_for_adoption(parent))\n"
+        "    workers._watch(lambda: workers._wait_until_orphaned(parent))\n"
         "    print(os.getpid(), flush=True)  # watching: the parent may go\n"
         "    time.sleep(120)\n"
         "multiprocessing.get_context('fork').Process(target=worker, args=(os.getpid(),)).start()\n"

@@ -6,9 +6,9 @@ holds the parent's stdout and stderr open, so whoever reads them (a CI step, a p
 the end. And a parent that is interrupted while the pool still has files queued would wait for
 all of them before it could stop. So:
 
-- a worker asks the kernel to kill it when its parent ends (Linux: ``prctl(PR_SET_PDEATHSIG)``);
-  elsewhere, or where that is not available, a thread in the worker notices that it was adopted
-  and ends it;
+- a worker asks the kernel to kill it when its parent ends (Linux: ``prctl(PR_SET_PDEATHSIG)``),
+  and a thread in the worker notices that it was adopted and ends it, for the systems and
+  sandboxes where the kernel does not;
 - Ctrl-C, which a terminal sends to every process of the foreground group, is left to the
   parent: workers ignore it instead of each printing a traceback;
 - the parent, interrupted or failing while the pool works, kills the workers at once
@@ -98,19 +98,20 @@ def bind_to_parent(parent: int, direct: bool) -> None:
     parent installed (inherited through fork) must not turn SIGTERM into an exception here.
 
     A worker of a fork server is not the parent's child (and the fork server lives as long as
-    any of its workers): it waits for the pipe multiprocessing keeps from the parent to close."""
+    any of its workers): it also waits for the pipe multiprocessing keeps from the parent to
+    close. The watch runs even where the kernel accepted the death signal: some sandboxes accept
+    the request and never act on it, and a watch that wakes twice a second costs nothing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    if not direct:
-        _watch(_wait_for_parent_pipe)
-        return
-    armed = _arm_parent_death_signal()
-    if os.getppid() != parent:  # adopted already: the parent ended before the signal was armed
-        os._exit(1)
-    if not armed:
-        _watch(lambda: _wait_for_adoption(parent))
+    if direct:
+        _arm_parent_death_signal()
+        if os.getppid() != parent:  # adopted already: the parent ended before the signal was armed
+            os._exit(1)
+    watched = os.getppid()
+    pipe = None if direct else multiprocessing.parent_process()
+    _watch(lambda: _wait_until_orphaned(watched, pipe))
 
 
 def _watch(wait: Callable[[], None]) -> None:
@@ -123,22 +124,23 @@ def _watch(wait: Callable[[], None]) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def _wait_for_adoption(parent: int) -> None:
-    """Until this process is adopted, which is what happens when its parent ends."""
+def _wait_until_orphaned(parent: int, pipe: BaseProcess | None = None) -> None:
+    """Until this process is adopted, which is what happens when its parent ``parent`` ends,
+    or until ``pipe``, multiprocessing's handle on the process that started this one, reports
+    it gone (for a child of a fork server or of spawn: for forked children the pipe leaks into
+    siblings, so it is not used)."""
     while os.getppid() == parent:
-        time.sleep(_WATCH_INTERVAL)
-
-
-def _wait_for_parent_pipe() -> None:
-    """Until the parent process ends: multiprocessing gives a child of a fork server or of spawn
-    a pipe that closes then (for forked children the pipe leaks into siblings; not used)."""
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        parent.join()
+        if pipe is None:
+            time.sleep(_WATCH_INTERVAL)
+            continue
+        pipe.join(_WATCH_INTERVAL)
+        if not pipe.is_alive():
+            return
 
 
 def _arm_parent_death_signal() -> bool:
-    """Linux: have the kernel send this process SIGKILL when its parent ends; whether it will."""
+    """Linux: have the kernel send this process SIGKILL when its parent ends; whether it says
+    it will."""
     if not sys.platform.startswith("linux"):
         return False
     import ctypes
@@ -173,9 +175,11 @@ def stop(pool: Executor, others: set[BaseProcess]) -> None:
 def _unblock_feeder(pool: Executor) -> None:
     """Close this process's end of the pipe that feeds the workers. With them dead, a chunk too
     large for the pipe would block the pool's feeder thread forever, and the shutdown, or the
-    interpreter's exit, with it; CPython does the same when a pool breaks, from Python 3.11.5
-    on (https://github.com/python/cpython/issues/94777). Private names, looked up defensively:
-    without them this does nothing."""
+    interpreter's exit, with it. From Python 3.11.5 on, the pool's own thread does this when it
+    finds its workers gone (https://github.com/python/cpython/issues/94777), and closing it here
+    too would race it. Private names, looked up defensively: without them this does nothing."""
+    if sys.version_info >= (3, 11, 5):
+        return
     queue = getattr(pool, "_call_queue", None)
     reader = getattr(queue, "_reader", None)
     close = getattr(reader, "close", None)

@@ -6,21 +6,45 @@ context manager for each syntactic range and keys its table by the nodes (whose 
 Python code). This state records the same ranges, by the same rules, as plain tuples keyed by
 ``id(node)``, and looks for line breaks only in tokens that have one. ``positions.py`` imports
 this module on a file's first finding, so that runs answered from the cache never load libcst.
+
+``CodegenState`` is private to libcst, so this is fenced: at import the ranges are compared with
+libcst's ``PositionProvider`` on ``walk.PROBE``, and where the class is gone or the ranges differ
+(a libcst release that changed how code generation reports positions) ``node_ranges`` is
+``libcst_ranges``, libcst's provider itself: slower, never wrong.
 """
 
 from __future__ import annotations
 
 import re
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from metstandards.engine.walk import probe
+
+if TYPE_CHECKING:
+    from libcst._nodes.internal import CodegenState
 
 #: (start line, start column, end line, end column); lines 1-based, columns 0-based.
 Range = tuple[int, int, int, int]
 
 _NEWLINE = re.compile(r"\r\n?|\n")
+
+
+def _codegen_state() -> type:
+    """libcst's private codegen state, or ``object`` where libcst no longer has it: a base that
+    lacks the state's methods, so the fence at the end of this module fails."""
+    try:
+        from libcst._nodes.internal import CodegenState
+    except ImportError:
+        return object
+    return CodegenState
+
+
+if not TYPE_CHECKING:
+    CodegenState = _codegen_state()
 
 
 class _SyntacticRange:
@@ -107,8 +131,32 @@ class _RangeState(CodegenState):
         return _SyntacticRange(self, node, start_node, end_node)
 
 
-def node_ranges(module: cst.Module) -> dict[int, Range]:
+def _fast_ranges(module: cst.Module) -> dict[int, Range]:
     """The syntactic range of every node of ``module``, by ``id(node)``."""
     state = _RangeState(module)
     module._codegen(state)
     return state.ranges
+
+
+def libcst_ranges(module: cst.Module) -> dict[int, Range]:
+    """The same ranges from libcst's own ``PositionProvider`` (the fallback, and the reference)."""
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return {
+        id(node): (where.start.line, where.start.column, where.end.line, where.end.column)
+        for node, where in positions.items()
+    }
+
+
+def _fast_ranges_hold() -> bool:
+    """Whether this module's ranges are libcst's on ``PROBE``; any error (a libcst that changed
+    under it) is a no."""
+    try:
+        return _fast_ranges(probe()) == libcst_ranges(probe())
+    except Exception:  # the fence must not break the import it guards
+        return False
+
+
+#: True when the fast ranges hold for the installed libcst (see the module docstring).
+FAST = _fast_ranges_hold()
+#: ``node_ranges(module)``: the syntactic range of every node of ``module``, by ``id(node)``.
+node_ranges = _fast_ranges if FAST else libcst_ranges

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from metstandards.config import Config
-from metstandards.engine.cache import Cache, cache_key, content_hash
+from metstandards.engine.cache import Cache, cache_key, code_stamp, content_hash
 from metstandards.engine.discovery import Discovery, SourceFile, Unreachable
 from metstandards.engine.patterns import Patterns
 from metstandards.engine.suppressions import Suppression
@@ -75,6 +75,11 @@ def _checking_gc() -> Iterator[None]:
 
 
 def _init_worker(state: dict[str, Any]) -> None:
+    """A worker's start: it ends with the process that started the pool (``workers``), then
+    takes the rules and the collector's settings."""
+    from metstandards.engine.workers import bind_to_parent
+
+    bind_to_parent(state["parent"], state["direct"])
     _WORKER.update(state)
     gc.freeze()  # a no-op after fork; a spawned worker freezes its imports
     gc.set_threshold(_GC_YOUNG, *gc.get_threshold()[1:])
@@ -89,54 +94,60 @@ def _check(job: tuple[str, Role, str, bytes]) -> dict[str, Any]:
     ).to_json()
 
 
+def _check_chunk(jobs: list[tuple[str, Role, str, bytes]]) -> list[dict[str, Any]]:
+    """Several files in one task: fewer round trips to the workers."""
+    return [_check(job) for job in jobs]
+
+
 def _run_jobs(jobs: list[tuple[str, Role, str, bytes]], workers: int) -> list[dict[str, Any]]:
-    """Check files in this process when there are few, else on all cores."""
+    """Check files in this process when there are few, else on all cores.
+
+    Workers die with this process, and an interruption (Ctrl-C, SIGTERM through the command
+    line, a failing worker) kills them at once instead of waiting for the queued files."""
     if workers <= 1 or len(jobs) < _PARALLEL_THRESHOLD:
         with _checking_gc():
             return [_check(job) for job in jobs]
-    from concurrent.futures import ProcessPoolExecutor  # not needed by a run answered from cache
-
+    # Imported here: a run answered from the cache needs no pool.
+    from metstandards.engine import workers as pool_workers
     from metstandards.engine.analyze import load_parser
 
     load_parser()  # once here rather than once per forked worker
     chunk = max(1, len(jobs) // (workers * 8))
     # Largest files first so one big file does not finish last on a lone core.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][3]))
-    with (
-        _checking_gc(),
-        ProcessPoolExecutor(
-            max_workers=workers,
-            initializer=_init_worker,
-            initargs=(dict(_WORKER),),
-        ) as pool,
-    ):
-        done = list(pool.map(_check, [jobs[i] for i in order], chunksize=chunk))
+    chunks = [[jobs[i] for i in order[at : at + chunk]] for at in range(0, len(order), chunk)]
+    state = {**_WORKER, **pool_workers.parent_state()}
+    with _checking_gc():
+        checked = pool_workers.run(_check_chunk, chunks, workers, _init_worker, state)
+    done = [produced for chunk_done in checked for produced in chunk_done]
     results: list[dict[str, Any]] = [{}] * len(jobs)
     for index, result in zip(order, done, strict=True):
         results[index] = result
     return results
 
 
-def _source_stamp(rule: type[Rule]) -> tuple[int, int] | None:
-    """When the rule's module last changed, so an edited rule (an editable install, a plugin
-    being written) is not answered from results of its old code."""
-    source = getattr(sys.modules.get(rule.__module__), "__file__", None)
-    if not isinstance(source, str):
-        return None
-    try:
-        info = os.stat(source)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
+def _code_stamps(registry: Registry, rules: Sequence[type[Rule]]) -> dict[str, str]:
+    """The stamp of the installed code of metstandards (its engine runs for every rule) and of
+    each distribution whose rules run, by distribution name."""
+    modules: dict[str, set[str]] = {"metstandards": {"metstandards"}}
+    for rule in rules:
+        name = registry.origins[rule.code].partition("==")[0]
+        modules.setdefault(name, set()).add(rule.__module__)
+    return {name: code_stamp(name, names) for name, names in modules.items()}
 
 
 def _cache_key(config: Config, registry: Registry, rules: Sequence[type[Rule]]) -> str:
+    """Everything besides a file's bytes that its result depends on (the list, and what is
+    left out, is in ``cache.py``'s docstring)."""
     return cache_key(
         {
             "metstandards": version("metstandards"),
-            "rules": {r.code: [registry.origins[r.code], _source_stamp(r)] for r in rules},
+            "code": _code_stamps(registry, rules),
+            "rules": {r.code: registry.origins[r.code] for r in rules},
             # Suppression comments keep noqa codes only of prefixes that installed rules own.
             "prefixes": sorted(registry.prefixes),
+            "libcst": version("libcst"),
+            "python": sys.version,
             "config": config.fingerprint(),
         }
     )

@@ -24,11 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from metstandards.findings import Finding
+from metstandards.gates import GATES
 from metstandards.results import Snapshot
+from metstandards.rules.meta.file_not_checked import FileNotChecked
 
 BASELINE_VERSION = 1
-#: Codes a baseline never records or hides.
-NEVER_RECORDED = ("MS000", "MS501", "MS502")
+#: Codes a baseline never records or hides: a file not checked, and the gates (which keep their
+#: own ratchet).
+NEVER_RECORDED = (FileNotChecked.code, *GATES)
 _SPACE = re.compile(r"\s+")
 
 Key = tuple[str, str, str]

@@ -15,11 +15,12 @@ from metstandards.engine.suppressions import Suppression, parse_suppressions
 from metstandards.engine.walk import walk
 from metstandards.findings import Finding, Severity, Span
 from metstandards.rule import ProjectRule, Role, Rule
+from metstandards.rules.meta.file_not_checked import FileNotChecked
 
 if TYPE_CHECKING:
     from metstandards.engine.walk import Handler
 
-NOT_CHECKED = ("MS000", "file-not-checked")
+NOT_CHECKED = (FileNotChecked.code, FileNotChecked.name)
 
 
 @dataclass

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,21 +15,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from metstandards.config import Config
+from metstandards.engine import suppressions
 from metstandards.engine.cache import Cache, cache_key, code_stamp, content_hash
 from metstandards.engine.discovery import Discovery, SourceFile, Unreachable
 from metstandards.engine.patterns import Patterns
-from metstandards.engine.suppressions import Suppression
-from metstandards.findings import Finding, Severity, Span
+from metstandards.findings import Finding
 from metstandards.registry import Registry
 from metstandards.rule import FileFacts, ProjectRule, Role, Rule
+from metstandards.rules.meta.file_not_checked import FileNotChecked
 
 if TYPE_CHECKING:
     from metstandards.check.baseline import BaselineUse
     from metstandards.engine.analyze import FileResult
 
-UNUSED_SUPPRESSION = ("MS001", "unused-suppression")
 #: MS000 (a file that could not be checked) is never suppressed or ignored.
-NOT_CHECKED = "MS000"
+NOT_CHECKED = FileNotChecked.code
 _PARALLEL_THRESHOLD = 24
 
 
@@ -209,7 +208,7 @@ def run_lint(
     findings = [f for result in results.values() for f in result.findings]
     findings.extend(_decide(project_rules, results))
     enabled_by_role = {role: {r.code for r in rules if role in r.roles} for role in Role}
-    findings = _apply_suppressions(findings, results, registry, enabled_by_role, rules)
+    findings = suppressions.apply(findings, results, registry, enabled_by_role, rules)
     findings = _apply_per_file_ignores(findings, config)
     reported = sorted(f for f in findings if f.path in scope.report_paths)
 
@@ -319,72 +318,6 @@ def _described(
     """The rules that ran and those that reported without running (MS000), by code."""
     codes = {rule.code for rule in rules} | {f.code for f in reported if f.code in registry.rules}
     return [registry.rules[code] for code in sorted(codes)]
-
-
-def _covers(suppression: Suppression, finding: Finding) -> bool:
-    if suppression.code != finding.code:
-        return False
-    return suppression.form == "ignore-file" or suppression.line in (finding.line, finding.end_line)
-
-
-def _apply_suppressions(
-    findings: list[Finding],
-    results: dict[str, Any],
-    registry: Registry,
-    enabled_by_role: dict[Role, set[str]],
-    rules: Sequence[type[Rule]],
-) -> list[Finding]:
-    """Drop suppressed findings; report suppressions that are unknown, empty or unused (MS001)."""
-    by_path: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_path[finding.path].append(finding)
-    report_unused = any(rule.code == UNUSED_SUPPRESSION[0] for rule in rules)
-    kept: list[Finding] = []
-    for path, path_findings in by_path.items():
-        result = results.get(path)
-        suppressions = result.suppressions if result is not None else []
-        used: set[Suppression] = set()
-        for finding in path_findings:
-            covering = [s for s in suppressions if _covers(s, finding)]
-            if covering and finding.code != NOT_CHECKED:
-                used.update(covering)
-            else:
-                kept.append(finding)
-        if report_unused and result is not None:
-            enabled = enabled_by_role[result.role]
-            kept.extend(_unused(path, suppressions, used, registry, enabled))
-    for path, result in results.items():
-        if path not in by_path and report_unused:
-            enabled = enabled_by_role[result.role]
-            kept.extend(_unused(path, result.suppressions, set(), registry, enabled))
-    return kept
-
-
-def _unused(
-    path: str,
-    suppressions: list[Suppression],
-    used: set[Suppression],
-    registry: Registry,
-    enabled: set[str],
-) -> list[Finding]:
-    found = []
-    for suppression in suppressions:
-        if suppression in used:
-            continue
-        comment = "noqa" if suppression.form == "noqa" else f"metstandards: {suppression.form}"
-        if not suppression.code:
-            message = f"`# {comment}` names no rule code; write the codes, e.g. `[MS202]`"
-        elif suppression.code not in registry.codes:
-            message = f"`# {comment}` names unknown rule code {suppression.code}"
-        elif suppression.code == NOT_CHECKED:
-            message = f"{NOT_CHECKED} cannot be suppressed; exclude the file instead"
-        elif suppression.code in enabled:
-            message = f"unused suppression: no {suppression.code} finding here; remove it"
-        else:
-            continue
-        span = Span(suppression.line, suppression.column, suppression.line, suppression.column)
-        found.append(Finding.at(path, span, *UNUSED_SUPPRESSION, Severity.WARNING, message))
-    return found
 
 
 def _apply_per_file_ignores(findings: list[Finding], config: Config) -> list[Finding]:

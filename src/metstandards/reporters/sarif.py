@@ -20,6 +20,7 @@ from urllib.parse import quote
 from metstandards import __version__
 from metstandards.findings import Finding
 from metstandards.reporters import raw_bytes, visible_data
+from metstandards.rules.meta.file_not_checked import FileNotChecked
 
 if TYPE_CHECKING:
     from metstandards.engine.runner import LintResult
@@ -32,7 +33,7 @@ INFORMATION_URI = "https://github.com/metstandards/metstandards"
 SRCROOT = "%SRCROOT%"
 #: metstandards' own key in ``partialFingerprints``; bump ``/v1`` if the recipe changes.
 FINGERPRINT_KEY = "metstandardsFinding/v1"
-NOT_CHECKED = "MS000"
+NOT_CHECKED = FileNotChecked.code
 _SRCROOT_TEXT = (
     "The project root: the directory of pyproject.toml, setup.py or setup.cfg, else the git work "
     "tree."

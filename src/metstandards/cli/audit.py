@@ -15,15 +15,17 @@ from typing import Any
 
 import click
 
-from metstandards.cli._common import fail, main
+from metstandards.cli._common import STOPPED_EXIT_CODES, fail, main
 
-AUDIT_EXIT_CODES = """\b
+AUDIT_EXIT_CODES = f"""\b
 Exit status:
-  0  every repository was audited (and none is under --fail-under)
-  1  a repository scores under --fail-under
-  2  usage error: an unknown option or format, a source that is neither a path nor a URL,
-     a hosting API that refuses the listing, a report that cannot be read or written
-  3  a repository could not be audited (cloned, read or checked in time); its entry says why"""
+  0    every repository was audited (and none is under --fail-under)
+  1    a repository scores under --fail-under
+  2    usage error: an unknown option or format, a source that is neither a path nor a
+       URL, a hosting API that refuses the listing, a report that cannot be read or written
+  3    a repository could not be audited (cloned, read or checked in time); its entry
+       says why
+{STOPPED_EXIT_CODES}"""
 
 _FORMATS = ("text", "json", "html", "markdown", "csv", "openmetrics")
 

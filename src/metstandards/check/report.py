@@ -35,6 +35,9 @@ class CheckReport(LintResult):
     #: False for a run on some files (a commit hook), which may rightly find nothing to check.
     whole_project: bool = True
 
+    def check_report(self) -> CheckReport:
+        return self
+
     @property
     def not_run(self) -> tuple[Outcome, ...]:
         return tuple(o for o in self.outcomes if o.status is Status.NOT_RUN)

@@ -416,8 +416,6 @@ def relocated(result: LintResult, root: Path, base: Path) -> LintResult:
     they are not below ``base`` (as ruff prints them)."""
     from dataclasses import replace
 
-    from metstandards.reporters import as_check_report
-
     if base == root:
         return result
 
@@ -435,7 +433,7 @@ def relocated(result: LintResult, root: Path, base: Path) -> LintResult:
         findings=findings(result.findings),
         not_checked=[moved(p) for p in result.not_checked],
     )
-    report = as_check_report(result)
+    report = result.check_report()
     if report is None:
         return result
     outcomes = tuple(replace(o, findings=tuple(findings(o.findings))) for o in report.outcomes)

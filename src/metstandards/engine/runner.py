@@ -26,6 +26,7 @@ from metstandards.rules.meta.file_not_checked import FileNotChecked
 
 if TYPE_CHECKING:
     from metstandards.check.baseline import BaselineUse
+    from metstandards.check.report import CheckReport
     from metstandards.engine.analyze import FileResult
 
 #: MS000 (a file that could not be checked) is never suppressed or ignored.
@@ -50,6 +51,11 @@ class LintResult:
     baseline: BaselineUse | None = None
     #: The files findings are reported in: those asked for, or every file of the project.
     report_paths: tuple[str, ...] = ()
+
+    def check_report(self) -> CheckReport | None:
+        """This result as ``check``'s report, which also holds each check's outcome, or None:
+        a reporter asks the result what it renders (``CheckReport`` answers itself)."""
+        return None
 
 
 # Worker state, set once per worker process by the pool initializer.

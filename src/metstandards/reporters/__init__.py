@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import importlib
 import re
-import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from metstandards.check.report import CheckReport
     from metstandards.engine.runner import LintResult
 
 Reporter = Callable[["LintResult", bool], str]
@@ -22,18 +20,6 @@ def reporter(name: str) -> Reporter:
         raise ValueError(f"unknown output format {name!r}")
     render: Reporter = importlib.import_module(f"metstandards.reporters.{name}").render
     return render
-
-
-def as_check_report(result: LintResult) -> CheckReport | None:
-    """``result`` if it is ``check``'s report, else None.
-
-    Asked without importing ``check``'s modules, which ``lint`` (run on every commit) does not
-    need: a check report exists only once they are imported.
-    """
-    module = sys.modules.get("metstandards.check.report")
-    if module is not None and isinstance(result, module.CheckReport):
-        return cast("CheckReport", result)
-    return None
 
 
 def plural(count: int, word: str) -> str:

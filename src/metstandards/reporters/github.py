@@ -51,10 +51,10 @@ def annotation(finding: Finding) -> str:
 
 
 def render(result: LintResult, color: bool) -> str:
-    from metstandards.reporters import as_check_report, visible
+    from metstandards.reporters import visible
 
     lines = [annotation(finding) for finding in result.findings]
-    report = as_check_report(result)
+    report = result.check_report()
     if report is not None:
         # Not tied to a file: an annotation without `file` shows on the run's summary page.
         lines += [

@@ -21,10 +21,9 @@ SCHEMA_VERSION = 1
 
 
 def document(result: LintResult) -> dict[str, Any]:
-    from metstandards.reporters import as_check_report
 
     lint = _lint_document(result)
-    report = as_check_report(result)
+    report = result.check_report()
     if report is not None:
         lint.update(_check_fields(report))
     return lint

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from metstandards.findings import Finding, Severity
-from metstandards.reporters import as_check_report, visible
+from metstandards.reporters import visible
 
 if TYPE_CHECKING:
     from metstandards.engine.runner import LintResult
@@ -79,7 +79,7 @@ def _suite(root: ET.Element, name: str, findings: list[Finding], outcome: Outcom
 
 def render(result: LintResult, color: bool) -> str:
     root = ET.Element("testsuites", name="metstandards")
-    report = as_check_report(result)
+    report = result.check_report()
     if report is not None:
         for outcome in report.outcomes:
             produced = set(outcome.findings)  # the baseline may have hidden some

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metstandards.findings import Finding, Severity
-from metstandards.reporters import as_check_report, files_checked, plural, visible
+from metstandards.reporters import files_checked, plural, visible
 
 if TYPE_CHECKING:
     from metstandards.check.report import CheckReport
@@ -54,7 +54,7 @@ def render(result: LintResult, color: bool) -> str:
 
 def _lines(result: LintResult) -> list[str]:
     lines = ["## metstandards"]
-    report = as_check_report(result)
+    report = result.check_report()
     if report is not None:
         lines += _summary(report)
     else:

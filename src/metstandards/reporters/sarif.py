@@ -111,18 +111,16 @@ def _fingerprint(finding: Finding, occurrence: int) -> str:
 
 
 def _incomplete(result: LintResult) -> bool:
-    from metstandards.reporters import as_check_report
 
-    report = as_check_report(result)
+    report = result.check_report()
     return report is not None and bool(report.not_run)
 
 
 def _not_run_notifications(result: LintResult) -> list[dict[str, Any]]:
     """A check of ``metstandards check`` that did not run: an error notification, so code
     scanning shows the analysis as incomplete rather than clean."""
-    from metstandards.reporters import as_check_report
 
-    report = as_check_report(result)
+    report = result.check_report()
     if report is None:
         return []
     return [

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from metstandards.findings import Severity
-from metstandards.reporters import as_check_report, files_checked, visible
+from metstandards.reporters import files_checked, visible
 from metstandards.reporters import plural as _plural
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def _finding_lines(result: LintResult, paint: _Painter) -> list[str]:
 
 def render(result: LintResult, color: bool) -> str:
     paint = _Painter(color)
-    report = as_check_report(result)
+    report = result.check_report()
     text = _render_check(report, paint) if report is not None else _render_lint(result, paint)
     return visible(text)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from metstandards._toml import tomllib
+from metstandards._toml import parsed, tomllib
 from metstandards.data import data_dir
 
 if TYPE_CHECKING:
@@ -167,8 +167,14 @@ def _toml_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> Config
     return ConfigError(f"{path}:{line}:{column}: invalid TOML: {message}")
 
 
+def dotted(*names: str) -> str:
+    """A table's dotted name from its parts; "" (the top level of a file) adds nothing."""
+    return ".".join(name for name in names if name)
+
+
 class Reader:
-    """Validates one ``[tool.metstandards]`` table, naming file and line in every error."""
+    """Validates one ``[tool.metstandards]`` table (or the top level of a settings file of
+    metstandards' own, ``table=""``), naming file and line in every error."""
 
     def __init__(self, path: Path, text: str, table: str) -> None:
         self.path = path
@@ -179,12 +185,12 @@ class Reader:
         """An error about ``key``; ``within`` is a sub-table key (``per-file-ignores``)."""
         if within is None:
             line = key_line(self.text, self.table, key)
-            where = f"[{self.table}] {key}"
+            where = f"[{self.table}] {key}" if self.table else key
         else:
-            line = key_line(self.text, f"{self.table}.{within}", key) or key_line(
+            line = key_line(self.text, dotted(self.table, within), key) or key_line(
                 self.text, self.table, within
             )
-            where = f"[{self.table}.{within}] {key!r}"
+            where = f"[{dotted(self.table, within)}] {key!r}"
         line = line or table_line(self.text, self.table) or 1
         return ConfigError(f"{self.path}:{line}: {where}: {message}")
 
@@ -192,7 +198,7 @@ class Reader:
         """``file:line`` of ``key`` in this table, for showing where a setting came from."""
         line = (
             key_line(self.text, self.table, key)
-            or table_line(self.text, f"{self.table}.{key}")
+            or table_line(self.text, dotted(self.table, key))
             or table_line(self.text, self.table)
             or 1
         )
@@ -242,7 +248,7 @@ def read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     try:
-        data = tomllib.loads(text)
+        data = parsed(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(path, text, error) from None
     tool = data.get("tool", {})
@@ -254,6 +260,58 @@ def read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
         line = key_line(text, "tool", "metstandards") or key_line(text, "", "tool") or 1
         raise ConfigError(f"{path}:{line}: [tool] metstandards: must be a table, got {section!r}")
     return text, section
+
+
+@dataclass(frozen=True)
+class SettingsFile:
+    """The file metstandards' own settings come from, and the table in it that holds them."""
+
+    path: Path
+    text: str
+    #: ``tool.metstandards`` in a ``pyproject.toml``; "" (the top level) in any other file.
+    section: str
+    values: dict[str, Any]
+
+
+def read_settings_file(path: Path) -> SettingsFile:
+    """The settings file that ``--config`` names. A file named ``pyproject.toml`` holds them in
+    ``[tool.metstandards]`` (which it must have: it was named for them); any other TOML file
+    (``metstandards.toml``) holds them at its top level, ``[per-file-ignores]``,
+    ``[complexity]`` and the other tables included. A ConfigError names what is wrong."""
+    if not path.exists():
+        raise ConfigError(f"--config {path}: no such file")
+    if path.is_dir():
+        raise ConfigError(f"--config {path}: is a directory, not a settings file")
+    if path.name == "pyproject.toml":
+        text, section = read_pyproject(path)
+        if table_line(text, SECTION) is None and not section:
+            raise ConfigError(
+                f"--config {path}: has no [{SECTION}] table (a file of metstandards' own "
+                "settings, not named pyproject.toml, holds them at its top level)"
+            )
+        return SettingsFile(path, text, SECTION, section)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _toml_error(path, text, error) from None
+    return SettingsFile(path, text, "", data)
+
+
+def project_settings(root: Path, settings_file: Path | None = None) -> SettingsFile | None:
+    """Where the settings of the project at ``root`` come from: ``settings_file`` (``--config``)
+    when given, which replaces the project's own, else ``[tool.metstandards]`` of
+    ``root/pyproject.toml``; None when there is neither file."""
+    if settings_file is not None:
+        return read_settings_file(Path(os.path.abspath(settings_file)))
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    text, section = read_pyproject(pyproject)
+    return SettingsFile(pyproject, text, SECTION, section)
 
 
 def _per_file_ignores(
@@ -306,20 +364,23 @@ def _cache_dir(reader: Reader, user: Mapping[str, Any], root: Path) -> str:
     return cache_dir
 
 
-def load_config(root: Path, registry: Registry) -> Config:
-    """Read ``root/pyproject.toml`` (if any) over the profile it names (default ``wg3``),
-    checking rule codes and rule options against the installed rules in ``registry``."""
+def load_config(root: Path, registry: Registry, settings_file: Path | None = None) -> Config:
+    """Read ``root/pyproject.toml`` (if any), or ``settings_file`` instead (``--config``), over
+    the profile it names (default ``wg3``), checking rule codes and rule options against the
+    installed rules in ``registry``."""
     known_codes = registry.codes
-    pyproject = root / "pyproject.toml"
-    user: dict[str, Any] = {}
-    reader = Reader(pyproject, "", SECTION)
-    if pyproject.is_file():
-        text, user = read_pyproject(pyproject)
-        reader = Reader(pyproject, text, SECTION)
+    found = project_settings(root, settings_file)
+    user: dict[str, Any] = found.values if found is not None else {}
+    if found is not None:
+        reader = Reader(found.path, found.text, found.section)
+    else:
+        reader = Reader(root / "pyproject.toml", "", SECTION)
     for key in user:
         if key not in _KEYS:
             close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
+            if key == "tool" and not reader.table:
+                hint = f" (this file holds the settings at its top level, without [{SECTION}])"
             raise reader.error(key, f"unknown setting{hint}")
 
     profile_name = user.get("profile", "wg3")
@@ -353,7 +414,7 @@ def load_config(root: Path, registry: Registry) -> Config:
         origins[key] = reader.where(key) if key in user else default
     return Config(
         root=root,
-        source=pyproject if pyproject.is_file() else None,
+        source=found.path if found is not None else None,
         profile=profile_name,
         select=settings["select"],
         ignore=settings["ignore"],

@@ -21,7 +21,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from metstandards._toml import tomllib
+from metstandards._toml import parsed, tomllib
 from metstandards.config import key_line, table_line
 from metstandards.gates.legacy_setup import (
     SETUP_CFG,
@@ -109,7 +109,7 @@ def _load_pyproject(root: Path) -> _Toml | None:
         return None
     text = read_text(root, PYPROJECT)
     try:
-        return _Toml(text, tomllib.loads(text))
+        return _Toml(text, parsed(text))
     except tomllib.TOMLDecodeError as error:
         line, message = _toml_position(text, str(error))
         raise DeclarationError(PYPROJECT, line, f"{PYPROJECT}: invalid TOML: {message}") from None

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from metstandards._toml import tomllib
+from metstandards._toml import parsed, tomllib
 from metstandards.findings import Finding, Severity, Span
 from metstandards.results import CheckContext, Outcome
 from metstandards.tools.process import (
@@ -70,7 +70,7 @@ def _check(ctx: CheckContext, search: Sequence[str | Path] | None) -> tuple[list
 
 def _has_bandit_table(pyproject: Path) -> bool:
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = parsed(pyproject.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return False
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

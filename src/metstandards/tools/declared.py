@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from metstandards._toml import tomllib
+from metstandards._toml import parsed, tomllib
 from metstandards.tools.process import NotRun, relative
 
 #: Why a declared or locked package is not audited; the note reads "reason: names".
@@ -107,7 +107,7 @@ def project_name(root: Path) -> str:
 def read_toml(root: Path, name: str) -> dict[str, Any]:
     """A TOML file of the project as a table; empty when it does not exist."""
     try:
-        return tomllib.loads((root / name).read_text(encoding="utf-8"))
+        return parsed((root / name).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

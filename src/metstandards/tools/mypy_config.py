@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from metstandards._toml import tomllib
+from metstandards._toml import parsed, tomllib
 from metstandards.config import key_line, table_line
 from metstandards.tools.process import NotRun
 
@@ -100,7 +100,7 @@ def find(root: Path) -> MypyConfig | None:
 
 def _toml_sections(name: str, text: str) -> list[Section] | None:
     try:
-        data = tomllib.loads(text)
+        data = parsed(text)
     except tomllib.TOMLDecodeError as error:
         raise NotRun(f"{name} is not valid TOML ({error}); mypy cannot read it") from None
     table = data.get("tool", {}).get("mypy")

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from metstandards._toml import tomllib
+from metstandards._toml import parsed, tomllib
 from metstandards.findings import Finding, Severity
 from metstandards.results import CheckContext, Outcome
 from metstandards.tools.process import NothingToCheck, NotRun, outcome, relative, run_tool
@@ -71,7 +71,7 @@ def own_config(root: Path) -> Path | None:
         if name != "pyproject.toml":
             return path
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = parsed(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return path
         if isinstance(data.get("tool", {}).get("ruff"), dict):

@@ -295,7 +295,7 @@ def read_settings_file(path: Path) -> SettingsFile:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     try:
-        data = tomllib.loads(text)
+        data = parsed(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(path, text, error) from None
     return SettingsFile(path, text, "", data)
@@ -364,6 +364,16 @@ def _cache_dir(reader: Reader, user: Mapping[str, Any], root: Path) -> str:
     return cache_dir
 
 
+def _check_keys(reader: Reader, user: Mapping[str, Any]) -> None:
+    for key in user:
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            if key == "tool" and not reader.table:
+                hint = f" (this file holds the settings at its top level, without [{SECTION}])"
+            raise reader.error(key, f"unknown setting{hint}")
+
+
 def load_config(root: Path, registry: Registry, settings_file: Path | None = None) -> Config:
     """Read ``root/pyproject.toml`` (if any), or ``settings_file`` instead (``--config``), over
     the profile it names (default ``wg3``), checking rule codes and rule options against the
@@ -375,13 +385,7 @@ def load_config(root: Path, registry: Registry, settings_file: Path | None = Non
         reader = Reader(found.path, found.text, found.section)
     else:
         reader = Reader(root / "pyproject.toml", "", SECTION)
-    for key in user:
-        if key not in _KEYS:
-            close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            if key == "tool" and not reader.table:
-                hint = f" (this file holds the settings at its top level, without [{SECTION}])"
-            raise reader.error(key, f"unknown setting{hint}")
+    _check_keys(reader, user)
 
     profile_name = user.get("profile", "wg3")
     if not isinstance(profile_name, str):

@@ -19,10 +19,10 @@ from metstandards.check import CHECKS
 from metstandards.config import (
     CHECK_SECTIONS,
     SECTION,
-    ConfigError,
     Reader,
+    dotted,
     profile_path,
-    read_pyproject,
+    project_settings,
 )
 
 #: The parts of ``check`` an audit can run on each repository's code (not the release check,
@@ -130,18 +130,19 @@ def _check_duplicate(reader: Reader, key: str, value: Any) -> None:
 
 
 def load_check_settings(
-    profile: str, pyproject: Path, text: str, user: Mapping[str, Any]
+    profile: str, pyproject: Path, text: str, user: Mapping[str, Any], section: str = SECTION
 ) -> CheckSettings:
-    """``user`` is the repository's ``[tool.metstandards]`` table, read from ``pyproject``."""
+    """``user`` is the repository's ``[tool.metstandards]`` table, read from ``pyproject``
+    (``section`` is where it is in that file: "" for the top level of a ``--config`` file)."""
     with profile_path(profile).open("rb") as handle:
         shipped = tomllib.load(handle)
     tables: dict[str, dict[str, Setting]] = {}
     for table in CHECK_SECTIONS:
         defaults: dict[str, Any] = shipped.get(table, {})
-        reader = Reader(pyproject, text, f"{SECTION}.{table}")
+        reader = Reader(pyproject, text, dotted(section, table))
         overrides = user.get(table, {})
         if not isinstance(overrides, dict):
-            raise Reader(pyproject, text, SECTION).error(
+            raise Reader(pyproject, text, section).error(
                 table, f"must be a table of settings, got {overrides!r}"
             )
         effective = {key: Setting(value, f"profile {profile}") for key, value in defaults.items()}
@@ -164,11 +165,14 @@ def load_check_settings(
     return CheckSettings(tables)
 
 
-def check_settings_for(root: Path) -> tuple[str, CheckSettings]:
-    """The profile name and check settings of the project at ``root``."""
-    pyproject = root / "pyproject.toml"
-    text, user = read_pyproject(pyproject) if pyproject.is_file() else ("", {})
-    profile = user.get("profile", "wg3")
+def check_settings_for(root: Path, settings_file: Path | None = None) -> tuple[str, CheckSettings]:
+    """The profile name and check settings of the project at ``root``, from ``settings_file``
+    (``--config``) instead of its ``pyproject.toml`` when given."""
+    found = project_settings(root, settings_file)
+    if found is None:
+        return "wg3", load_check_settings("wg3", root / "pyproject.toml", "", {})
+    profile = found.values.get("profile", "wg3")
     if not isinstance(profile, str):
-        raise ConfigError(f"{pyproject}: [tool.metstandards] profile: must be a string")
-    return profile, load_check_settings(profile, pyproject, text, user)
+        raise Reader(found.path, found.text, found.section).error("profile", "must be a string")
+    settings = load_check_settings(profile, found.path, found.text, found.values, found.section)
+    return profile, settings

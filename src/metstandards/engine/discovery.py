@@ -97,10 +97,13 @@ class Discovery:
         down from the root (or the target itself) is ignored."""
         chain = self._chain(self.root, "", ())
         relpath = ""
-        for part in target.relative_to(self.root).parts:
+        parts = target.relative_to(self.root).parts
+        for depth, part in enumerate(parts, start=1):
             relpath = f"{relpath}/{part}" if relpath else part
             path = self.root / relpath
             is_dir = path.is_dir() and not path.is_symlink()
+            if depth < len(parts) and not os.path.lexists(path):
+                is_dir = True  # above a file not written yet (an editor's buffer): a directory
             if self._ignored(relpath, is_dir, chain):
                 return None
             if is_dir:

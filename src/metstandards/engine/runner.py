@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -171,6 +171,14 @@ def _read(source: SourceFile, limit_bytes: int) -> bytes | str:
         return f"cannot read: {error.strerror or error}"
 
 
+def _within_limit(data: bytes, limit_bytes: int) -> bytes | str:
+    """A buffer's bytes, or why they are not checked (over max-file-size-kb, like a file)."""
+    if len(data) > limit_bytes:
+        size, limit = len(data) // 1024, limit_bytes // 1024
+        return f"file is {size} KiB, over the max-file-size-kb limit of {limit}"
+    return data
+
+
 def _from_cache(cache: Cache, source: SourceFile, digest: str) -> FileResult | None:
     """The cached result for these bytes, or None; a damaged entry is a miss, not a crash."""
     from metstandards.engine.analyze import FileResult
@@ -193,21 +201,28 @@ def run_lint(
     use_cache: bool = True,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    buffers: Mapping[str, bytes] | None = None,
 ) -> LintResult:
     """Check ``targets`` (all of the root when empty) and return the reportable findings.
 
-    ``progress(done, total)`` is called as files that were not in the cache get checked."""
+    ``progress(done, total)`` is called as files that were not in the cache get checked.
+    ``buffers`` maps paths relative to the root to contents that replace the files' on disk (an
+    editor's unsaved buffer; the file need not exist): see ``engine.buffer.lint_buffer``. Their
+    results are looked up in the cache by content but never written to it."""
+    buffers = buffers or {}
     from metstandards.engine.analyze import not_checked
 
     rules = registry.selected(config.select, config.ignore)
     project_rules: list[type[ProjectRule]] = [r for r in rules if issubclass(r, ProjectRule)]
-    scope = _Scope.of(config, targets, bool(project_rules))
+    scope = _Scope.of(config, targets, bool(project_rules), buffers)
 
     cache = Cache(config.root / config.cache_dir, _cache_key(config, registry, rules))
     _WORKER["rules"] = tuple(rules)
     _WORKER["prefixes"] = registry.prefixes
     _WORKER["options"] = dict(config.options)
-    results, from_cache = _check_files(scope.files, config, cache, use_cache, workers, progress)
+    results, from_cache = _check_files(
+        scope.files, config, cache, use_cache, workers, progress, buffers
+    )
     for problem in scope.unreachable:
         results[problem.relpath] = not_checked(problem.relpath, Role.PACKAGE, problem.reason)
 
@@ -246,10 +261,23 @@ class _Scope:
     asked: int
 
     @classmethod
-    def of(cls, config: Config, targets: Sequence[Path], project_rules: bool) -> _Scope:
+    def of(
+        cls,
+        config: Config,
+        targets: Sequence[Path],
+        project_rules: bool,
+        buffers: Mapping[str, bytes],
+    ) -> _Scope:
         discovery = Discovery(config)
         whole = not targets or any(Path(os.path.normpath(t)) == config.root for t in targets)
         requested, unreachable = discovery.files(targets or [config.root])
+        if buffers:  # a buffer's file may not exist on disk (yet): its content is the buffer's
+            absent = [u for u in unreachable if u.relpath in buffers]
+            unreachable = [u for u in unreachable if u.relpath not in buffers]
+            requested.extend(
+                SourceFile(config.root / u.relpath, u.relpath, discovery.role(u.relpath))
+                for u in absent
+            )
         report_paths = {f.relpath for f in requested} | {u.relpath for u in unreachable}
         files = requested
         if project_rules and not whole:
@@ -267,8 +295,10 @@ def _check_files(
     use_cache: bool,
     workers: int | None,
     progress: Callable[[int, int], None] | None,
+    buffers: Mapping[str, bytes],
 ) -> tuple[dict[str, FileResult], int]:
-    """Each file's result, from the cache where its content is unchanged; how many came from it."""
+    """Each file's result, from the cache where its content is unchanged; how many came from it.
+    A buffer's result is not stored: the cache holds what is on disk."""
     from metstandards.engine.analyze import FileResult, not_checked
 
     limit = config.max_file_size_kb * 1024
@@ -277,7 +307,8 @@ def _check_files(
     digests: dict[str, str] = {}
     from_cache = 0
     for source in files:
-        data = _read(source, limit)
+        buffer = buffers.get(source.relpath)
+        data = _read(source, limit) if buffer is None else _within_limit(buffer, limit)
         if isinstance(data, str):
             results[source.relpath] = not_checked(source.relpath, source.role, data)
             continue
@@ -295,7 +326,7 @@ def _check_files(
         if progress is not None:
             progress(done, len(jobs))
         results[job[0]] = FileResult.from_json(job[0], produced)
-        if use_cache:
+        if use_cache and job[0] not in buffers:
             cache.put(job[0], digests[job[0]], produced)
     return results, from_cache
 

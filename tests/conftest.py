@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import subprocess
 from collections.abc import Callable, Mapping
@@ -65,6 +66,34 @@ def write_project(root: Path, files: Mapping[str, str | bytes], pyproject: str =
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def notebook(*cells: str, language: str = "python") -> str:
+    """A notebook as Jupyter writes it (format 4.5, each cell's source a list of lines, one
+    JSON line each) of ``cells``: code cells, except those starting ``"md:"`` (markdown)."""
+    written = []
+    for number, cell in enumerate(cells, start=1):
+        markdown = cell.startswith("md:")
+        source = cell.removeprefix("md:").splitlines(keepends=True)
+        entry: dict[str, object] = {
+            "cell_type": "markdown" if markdown else "code",
+            "id": f"cell-{number}",
+            "metadata": {},
+            "source": source,
+        }
+        if not markdown:
+            entry.update(execution_count=None, outputs=[])
+        written.append(entry)
+    document = {
+        "cells": written,
+        "metadata": {
+            "kernelspec": {"display_name": language, "language": language, "name": language},
+            "language_info": {"name": language},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document, indent=1) + "\n"
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import write_project
+from conftest import notebook, write_project
 
 from metstandards import __version__
 from metstandards.cli import main
@@ -347,6 +347,20 @@ def test_a_file_that_is_not_python_is_a_usage_error(root: Path, command: str) ->
     result = run(command, root / "hostname")
     assert result.exit_code == 2
     assert "hostname: not a Python file" in result.output
+
+
+def test_a_notebook_named_on_the_command_line_is_linted(root: Path) -> None:
+    (root / "explore.ipynb").write_text(notebook("md:# Explore", UNSAFE))
+    result = run("lint", root / "explore.ipynb")
+    assert result.exit_code == 1
+    assert result.output.startswith("explore.ipynb:cell 2:2:9: MS202")
+    assert "1 file checked" in result.output
+
+
+def test_explain_says_whether_a_rule_checks_notebooks() -> None:
+    assert "Notebooks: also checks the code cells" in run("explain", "MS202").output
+    assert 'unless `notebook-select = ["MS101"]`' in run("explain", "MS101").output
+    assert "never checked in Jupyter notebooks" in run("explain", "MS102").output
 
 
 def test_the_published_catalogue_is_current() -> None:

@@ -4,6 +4,7 @@ its file, line and key, and every mistake an exit status 2 without a traceback."
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -38,7 +39,8 @@ def test_without_settings_the_wg3_profile_applies(root: Path, registry: Registry
     assert config.profile == "wg3"
     assert config.select == tuple(profile["select"]) == ("MS",)
     assert config.ignore == ()
-    assert config.include == ("*.py",)
+    assert config.include == ("*.py", "*.ipynb")
+    assert (config.notebook_select, config.notebook_ignore) == ((), ())
     assert ".venv/" in config.exclude
     assert "tests/" in config.test_paths
     assert "/setup.py" in config.non_package_paths
@@ -85,6 +87,16 @@ def test_every_setting_is_read(root: Path, registry: Registry) -> None:
     assert config.origins["select"] == "pyproject.toml:7"
     assert config.origins["test-paths"] == "pyproject.toml:12"
     assert config.origins["per-file-ignores"] == "pyproject.toml:17"
+
+
+def test_the_rules_of_notebooks_are_read_with_their_origin(root: Path, registry: Registry) -> None:
+    _write(root, '[tool.metstandards]\nnotebook-select = ["MS401"]\nnotebook-ignore = ["MS3"]\n')
+    config = load_config(root, registry)
+    assert (config.notebook_select, config.notebook_ignore) == (("MS401",), ("MS3",))
+    assert config.origins["notebook-select"] == "pyproject.toml:6"
+    assert config.origins["notebook-ignore"] == "pyproject.toml:7"
+    # What runs in a notebook is part of what a file's result depends on.
+    assert config.fingerprint() != replace(config, notebook_ignore=()).fingerprint()
 
 
 def test_root_is_the_nearest_directory_with_a_pyproject(root: Path) -> None:
@@ -201,6 +213,24 @@ MISTAKES = [
         6,
         ["per-file-ignores", "'x.py'", "list of strings"],
         id="per-file-value",
+    ),
+    pytest.param(
+        '[tool.metstandards]\nnotebook-select = ["MS4O1"]\n',
+        6,
+        ["[tool.metstandards] notebook-select", "'MS4O1'", "did you mean MS401"],
+        id="notebook-select-code",
+    ),
+    pytest.param(
+        '[tool.metstandards]\nselect = ["MS"]\nnotebook-ignore = "MS202"\n',
+        7,
+        ["[tool.metstandards] notebook-ignore", "list of strings"],
+        id="notebook-ignore-type",
+    ),
+    pytest.param(
+        '[tool.metstandards]\nnotebook-select = ["MS1", "MS102"]\n',
+        6,
+        ["notebook-select", "MS102 is a project-level rule", "never runs in notebooks"],
+        id="notebook-select-project-rule",
     ),
 ]
 

@@ -31,6 +31,8 @@ _LIST_KEYS = (
     "extend-exclude",
     "test-paths",
     "non-package-paths",
+    "notebook-select",
+    "notebook-ignore",
 )
 #: The sections of ``metstandards check`` (profile tables, ``[tool.metstandards.<name>]`` tables).
 CHECK_SECTIONS = (
@@ -58,7 +60,7 @@ _KEYS = frozenset(
     }
 )
 _EXTEND = "extend-"
-_CODE_KEYS = ("select", "ignore")
+_CODE_KEYS = ("select", "ignore", "notebook-select", "notebook-ignore")
 
 
 class ConfigError(Exception):
@@ -74,10 +76,14 @@ class Config:
     profile: str = "wg3"
     select: tuple[str, ...] = ("MS",)
     ignore: tuple[str, ...] = ()
-    include: tuple[str, ...] = ("*.py",)
+    include: tuple[str, ...] = ("*.py", "*.ipynb")
     exclude: tuple[str, ...] = ()
     test_paths: tuple[str, ...] = ()
     non_package_paths: tuple[str, ...] = ()
+    #: Codes or prefixes checked in notebooks, and not checked there, besides each rule's own
+    #: ``notebooks`` (``notebook-select``, ``notebook-ignore``).
+    notebook_select: tuple[str, ...] = ()
+    notebook_ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     max_file_size_kb: int = 2048
     cache_dir: str = ".metstandards_cache"
@@ -92,6 +98,8 @@ class Config:
             "ignore": self.ignore,
             "test_paths": self.test_paths,
             "non_package_paths": self.non_package_paths,
+            "notebook_select": self.notebook_select,
+            "notebook_ignore": self.notebook_ignore,
             "max_file_size_kb": self.max_file_size_kb,
             "options": self.options,
         }
@@ -223,6 +231,21 @@ def _check_codes(
             close = difflib.get_close_matches(code.upper(), sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise reader.error(key, f"unknown rule code or prefix {code!r}{hint}", within=within)
+
+
+def _check_notebook_select(reader: Reader, codes: Iterable[str], registry: Registry) -> None:
+    """A project rule named in ``notebook-select`` is an error: project rules decide over the
+    package and its tests and never run in notebooks (a prefix that covers one is fine)."""
+    from metstandards.rule import ProjectRule
+
+    for code in codes:
+        rule = registry.rules.get(code)
+        if rule is not None and issubclass(rule, ProjectRule):
+            raise reader.error(
+                "notebook-select",
+                f"{code} is a project-level rule: it decides over the package and its tests, "
+                "and never runs in notebooks",
+            )
 
 
 def profile_path(name: str) -> Path:
@@ -408,6 +431,7 @@ def load_config(root: Path, registry: Registry, settings_file: Path | None = Non
         _check_codes(reader, key, settings[key], known_codes)
     # Plugin rules are imported once selected; their options are known from then on.
     registry.load_selected(settings["select"])
+    _check_notebook_select(reader, settings["notebook-select"], registry)
 
     max_kb = user.get("max-file-size-kb", profile.get("max-file-size-kb", 2048))
     if not isinstance(max_kb, int) or isinstance(max_kb, bool) or max_kb <= 0:
@@ -426,6 +450,8 @@ def load_config(root: Path, registry: Registry, settings_file: Path | None = Non
         exclude=settings["exclude"] + settings["extend-exclude"],
         test_paths=settings["test-paths"],
         non_package_paths=settings["non-package-paths"],
+        notebook_select=settings["notebook-select"],
+        notebook_ignore=settings["notebook-ignore"],
         per_file_ignores=_per_file_ignores(reader, user, known_codes),
         max_file_size_kb=max_kb,
         cache_dir=_cache_dir(reader, user, root),

@@ -64,6 +64,12 @@ class Rule:
     #: (metstandards' own rules are placed by their code's family).
     standard: ClassVar[str] = ""
     roles: ClassVar[frozenset[Role]] = frozenset({Role.PACKAGE})
+    #: Whether the rule also checks the code cells of Jupyter notebooks (``.ipynb``), wherever
+    #: they lie: ``roles`` are for Python files. A project overrides it with ``notebook-select``
+    #: and ``notebook-ignore``. Notebooks are exploration, not the package: rules about what the
+    #: package guarantees (seeding, configuration) stay off; rules about what can harm whoever
+    #: runs or reads the notebook (unsafe loads, leaked secrets, site paths) are on.
+    notebooks: ClassVar[bool] = False
     VALID: ClassVar[Sequence[Example]] = ()
     INVALID: ClassVar[Sequence[Example]] = ()
     #: Settings a project may change in ``[tool.metstandards.options]``: name -> default words.
@@ -115,6 +121,10 @@ class ProjectRule(Rule):
     ``facts()`` is called once a file's walk is done; its result must be JSON-serialisable (it is
     cached). ``decide`` sees the facts of every checked file, package code and tests alike, and
     returns findings; ``lint PATHS`` still collects facts from the whole project.
+
+    Project rules never run in notebooks: they decide over the package and its tests, and a
+    notebook is neither (no module imports it, and reading an artifact back in one is no test);
+    their ``notebooks`` is not read.
     """
 
     roles: ClassVar[frozenset[Role]] = frozenset(Role)

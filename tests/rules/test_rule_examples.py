@@ -1,5 +1,6 @@
 """One test for every registered rule: its VALID examples give no finding of its code, each
-INVALID example gives at least one, and its docs have the fixed sections in order."""
+INVALID example gives at least one (in a notebook's cell too, exactly when the rule checks
+notebooks), and its docs have the fixed sections in order."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import inspect
 from collections.abc import Mapping
 
 import pytest
+from conftest import notebook
 
 from metstandards.registry import load_registry
-from metstandards.rule import DOC_SECTIONS, Example, Rule
+from metstandards.rule import DOC_SECTIONS, Example, ProjectRule, Rule
 
 RULES = sorted(load_registry().rules.values(), key=lambda rule: rule.code)
 
@@ -38,6 +40,18 @@ def test_invalid_example_is_found(rule: type[Rule], example: Example, lint_proje
     found = [f for f in result.findings if f.code == rule.code]
     assert found, f"{rule.code} found nothing in:\n{example}"
     assert all(f.name == rule.name and f.message for f in found)
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("INVALID"))
+def test_invalid_example_in_a_notebook_is_found_by_a_rule_that_checks_notebooks(
+    rule: type[Rule], example: Example, lint_project
+) -> None:
+    if not isinstance(example, str):
+        pytest.skip("a project of several files, not one cell")
+    result = lint_project({"notebooks/example.ipynb": notebook("md:# Example", example)})
+    found = [f for f in result.findings if f.code == rule.code]
+    assert bool(found) == (rule.notebooks and not issubclass(rule, ProjectRule)), found
+    assert all(f.cell == 2 for f in found)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)

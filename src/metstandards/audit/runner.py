@@ -214,6 +214,7 @@ def _code(target: Target, root: Path, options: Options) -> tuple[CodeSummary, di
     from metstandards.check.settings import check_settings_for
     from metstandards.config import ConfigError, load_config
     from metstandards.engine.discovery import Discovery
+    from metstandards.engine.notebook import is_notebook
     from metstandards.registry import load_registry
     from metstandards.rule import Role
 
@@ -234,7 +235,7 @@ def _code(target: Target, root: Path, options: Options) -> tuple[CodeSummary, di
     package = {
         f.relpath: f.path
         for f in Discovery(config).files([config.root])[0]
-        if f.role is Role.PACKAGE
+        if f.role is Role.PACKAGE and not is_notebook(f.relpath)
     }
     lines = sum(_lines(path) for path in package.values())
     outcomes = [o for o in report.outcomes if o.check in parts]

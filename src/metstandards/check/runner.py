@@ -22,6 +22,7 @@ from metstandards.check.report import CheckReport
 from metstandards.check.settings import CheckSettings
 from metstandards.config import Config
 from metstandards.engine.discovery import Discovery, SourceFile
+from metstandards.engine.notebook import is_notebook
 from metstandards.engine.patterns import Patterns
 from metstandards.engine.runner import LintResult, run_lint
 from metstandards.findings import Finding
@@ -74,11 +75,13 @@ def _context(
     request: CheckRequest, discovered: list[SourceFile], settings: Mapping[str, Any]
 ) -> CheckContext:
     linted = Patterns(request.config.include)
-    files = [f for f in discovered if linted.matches(f.relpath)]
+    # Notebooks lint reads are no Python files for the gates and tools: ruff alone reads them.
+    files = [f for f in discovered if linted.matches(f.relpath) and not is_notebook(f.relpath)]
+    python = {f.relpath for f in files}
     return CheckContext(
         root=request.config.root,
         python_files=tuple(f.relpath for f in files),
-        extra_sources=tuple(f.relpath for f in discovered if not linted.matches(f.relpath)),
+        extra_sources=tuple(f.relpath for f in discovered if f.relpath not in python),
         package_files=tuple(f.relpath for f in files if f.role is Role.PACKAGE),
         settings=settings,
         timeout=float(request.settings.table("check")["timeout-s"]),

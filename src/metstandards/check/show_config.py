@@ -21,6 +21,8 @@ _LINT_KEYS = (
     ("exclude", "exclude"),  # with extend-exclude already added
     ("test-paths", "test_paths"),
     ("non-package-paths", "non_package_paths"),
+    ("notebook-select", "notebook_select"),
+    ("notebook-ignore", "notebook_ignore"),
     ("max-file-size-kb", "max_file_size_kb"),
     ("cache-dir", "cache_dir"),
 )

@@ -59,7 +59,7 @@ def lint(
     jobs: int | None,
     color: bool | None,
 ) -> None:
-    """Check Python files against the metstandards rules.
+    """Check Python files and Jupyter notebooks against the metstandards rules.
 
     PATHS are files or directories (default: the whole project). The project root is the nearest
     directory above them with a pyproject.toml, setup.py or setup.cfg, else the git work tree;
@@ -72,8 +72,8 @@ def lint(
     for path in paths:
         if not os.path.lexists(path):
             fail(f"no such file or directory: {path}")
-        if not path.is_dir() and path.suffix not in (".py", ".pyi"):
-            fail(f"{path}: not a Python file (.py or .pyi); lint reads nothing else")
+        if not path.is_dir() and path.suffix not in (".py", ".pyi", ".ipynb"):
+            fail(f"{path}: not a Python file or notebook (.py, .pyi, .ipynb); lint reads no other")
     absolute = [Path(os.path.abspath(p)) for p in paths]
     start = Path(os.path.commonpath(absolute)) if absolute else Path.cwd()
     config, registry = load(start, select, ignore)

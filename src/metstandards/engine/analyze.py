@@ -11,6 +11,7 @@ import libcst as cst
 
 from metstandards.engine.context import FileContext
 from metstandards.engine.nesting import nesting_problem
+from metstandards.engine.notebook import Cells
 from metstandards.engine.suppressions import Suppression, parse_suppressions
 from metstandards.engine.walk import walk
 from metstandards.findings import Finding, Severity, Span
@@ -32,6 +33,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
+    #: A notebook's code cells in the checked text, which findings are located by at the end.
+    cells: Cells | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +42,7 @@ class FileResult:
             "findings": [f.to_dict() for f in self.findings],
             "facts": self.facts,
             "suppressions": [[s.line, s.column, s.code, s.form] for s in self.suppressions],
+            "cells": None if self.cells is None else self.cells.to_json(),
         }
 
     @classmethod
@@ -49,6 +53,7 @@ class FileResult:
             [Finding.from_dict(f) for f in data["findings"]],
             data["facts"],
             [Suppression(*s) for s in data["suppressions"]],
+            None if data.get("cells") is None else Cells.from_json(data["cells"]),
         )
 
 
@@ -122,8 +127,11 @@ def analyze(
     rule_types: Sequence[type[Rule]],
     known_prefixes: frozenset[str],
     options: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    by_role: bool = True,
 ) -> FileResult:
-    """Run ``rule_types`` (those that apply to ``role``) over one file's bytes.
+    """Run ``rule_types`` (those that apply to ``role``; all of them without ``by_role``, as
+    for a notebook's code, whose rules were chosen by their ``notebooks``) over one file's bytes.
 
     ``options`` are the project's rule options (``[tool.metstandards.options]``).
     """
@@ -140,7 +148,7 @@ def analyze(
         return not_checked(path, role, "nesting too deep for the parser")
 
     context = FileContext(path, role, module, package, options)
-    rules = [rule_type(context) for rule_type in rule_types if role in rule_type.roles]
+    rules = [r(context) for r in rule_types if not by_role or role in r.roles]
     visitors, leavers = _handlers(rules)
     result = FileResult(path, role, context.findings)
     try:

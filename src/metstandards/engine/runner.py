@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from metstandards.config import Config
-from metstandards.engine import suppressions
+from metstandards.engine import notebook, suppressions
 from metstandards.engine.cache import Cache, cache_key, code_stamp, content_hash
 from metstandards.engine.discovery import Discovery, SourceFile, Unreachable
 from metstandards.engine.patterns import Patterns
@@ -94,6 +94,16 @@ def _check(job: tuple[str, Role, str, bytes]) -> dict[str, Any]:
     from metstandards.engine.analyze import analyze
 
     path, role, package, data = job
+    if notebook.is_notebook(path):
+        return notebook.analyze_notebook(
+            path,
+            role,
+            package,
+            data,
+            _WORKER["notebook_rules"],
+            _WORKER["prefixes"],
+            _WORKER["options"],
+        ).to_json()
     return analyze(
         path, role, package, data, _WORKER["rules"], _WORKER["prefixes"], _WORKER["options"]
     ).to_json()
@@ -117,6 +127,8 @@ def _run_jobs(jobs: list[tuple[str, Role, str, bytes]], workers: int) -> list[di
     from metstandards.engine.analyze import load_parser
 
     load_parser()  # once here rather than once per forked worker
+    if any(notebook.is_notebook(job[0]) for job in jobs):
+        notebook.load_reader()
     chunk = max(1, len(jobs) // (workers * 8))
     # Largest files first so one big file does not finish last on a lone core.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][3]))
@@ -218,6 +230,9 @@ def run_lint(
 
     cache = Cache(config.root / config.cache_dir, _cache_key(config, registry, rules))
     _WORKER["rules"] = tuple(rules)
+    _WORKER["notebook_rules"] = tuple(
+        notebook.notebook_rules(rules, config.notebook_select, config.notebook_ignore)
+    )
     _WORKER["prefixes"] = registry.prefixes
     _WORKER["options"] = dict(config.options)
     results, from_cache = _check_files(
@@ -228,9 +243,16 @@ def run_lint(
 
     findings = [f for result in results.values() for f in result.findings]
     findings.extend(_decide(project_rules, results))
-    enabled_by_role = {role: {r.code for r in rules if role in r.roles} for role in Role}
-    findings = suppressions.apply(findings, results, registry, enabled_by_role, rules)
+    by_role = {role: {r.code for r in rules if role in r.roles} for role in Role}
+    in_notebooks = notebook.notebook_rules(rules, config.notebook_select, config.notebook_ignore)
+    notebook_codes = {r.code for r in in_notebooks}
+
+    def enabled(result: FileResult) -> set[str]:
+        return notebook_codes if result.cells is not None else by_role[result.role]
+
+    findings = suppressions.apply(findings, results, registry, enabled, rules)
     findings = _apply_per_file_ignores(findings, config)
+    findings = notebook.in_cells(findings, results, notebook_codes)
     reported = sorted(f for f in findings if f.path in scope.report_paths)
 
     if use_cache:

@@ -16,7 +16,7 @@ import io
 import re
 import tokenize
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ from metstandards.rules.meta.unused_suppression import UnusedSuppression
 if TYPE_CHECKING:
     from metstandards.engine.analyze import FileResult
     from metstandards.registry import Registry
-    from metstandards.rule import Role, Rule
+    from metstandards.rule import Rule
 
 _OURS = re.compile(r"#\s*metstandards\s*:\s*(ignore-file|ignore)\b\s*(?:\[([^\]]*)\])?", re.I)
 _NOQA = re.compile(r"#\s*noqa\s*:\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.I)
@@ -89,10 +89,13 @@ def apply(
     findings: list[Finding],
     results: Mapping[str, FileResult],
     registry: Registry,
-    enabled_by_role: dict[Role, set[str]],
+    enabled: Callable[[FileResult], set[str]],
     rules: Sequence[type[Rule]],
 ) -> list[Finding]:
-    """Drop suppressed findings; report suppressions that are unknown, empty or unused (MS001)."""
+    """Drop suppressed findings; report suppressions that are unknown, empty or unused (MS001).
+
+    ``enabled(result)`` is the codes that ran in that file: a suppression of another code is
+    not reported as unused there."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_path[finding.path].append(finding)
@@ -109,12 +112,10 @@ def apply(
             else:
                 kept.append(finding)
         if report_unused and result is not None:
-            enabled = enabled_by_role[result.role]
-            kept.extend(_unused(path, suppressions, used, registry, enabled))
+            kept.extend(_unused(path, suppressions, used, registry, enabled(result)))
     for path, result in results.items():
         if path not in by_path and report_unused:
-            enabled = enabled_by_role[result.role]
-            kept.extend(_unused(path, result.suppressions, set(), registry, enabled))
+            kept.extend(_unused(path, result.suppressions, set(), registry, enabled(result)))
     return kept
 
 

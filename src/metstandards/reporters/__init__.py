@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from metstandards.engine.runner import LintResult
+    from metstandards.findings import Finding
 
 Reporter = Callable[["LintResult", bool], str]
 FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "gitlab")
@@ -20,6 +21,15 @@ def reporter(name: str) -> Reporter:
         raise ValueError(f"unknown output format {name!r}")
     render: Reporter = importlib.import_module(f"metstandards.reporters.{name}").render
     return render
+
+
+def cell_place(finding: Finding) -> str:
+    """``cell 3, line 2, column 5: `` for a finding in a notebook, "" for any other: what the
+    formats whose positions are lines of the file (a notebook's file is JSON) put before the
+    message, so that a reader finds the code."""
+    if finding.cell is None:
+        return ""
+    return f"cell {finding.cell}, line {finding.line}, column {finding.column}: "
 
 
 def plural(count: int, word: str) -> str:

@@ -5,6 +5,8 @@
 relative to ``GITHUB_WORKSPACE``, so a project in a sub-directory is annotated too.
 
 Columns go only on single-line findings: GitHub rejects them for an annotation spanning lines.
+A finding in a notebook annotates the notebook file without a line (GitHub's lines would be the
+notebook's JSON): its cell, line and column begin the message.
 Escaping follows the runner's parser: ``%``, CR and LF in the message; those and ``:`` and ``,``
 in property values, which would otherwise end the property list or the property. A byte of a
 file name that is not UTF-8 is written ``\\xe9``.
@@ -15,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metstandards.findings import Finding, Severity
+from metstandards.reporters import cell_place
 
 if TYPE_CHECKING:
     from metstandards.engine.runner import LintResult
@@ -30,24 +33,33 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _position(finding: Finding) -> list[tuple[str, str]]:
+    """``line`` and ``endLine``, with columns on one line; nothing in a notebook."""
+    if finding.cell is not None:
+        return []
+    line = max(finding.line, 1)
+    end_line = max(finding.end_line, line)
+    if end_line != line:
+        return [("line", str(line)), ("endLine", str(end_line))]
+    column = max(finding.column, 1)
+    return [
+        ("line", str(line)),
+        ("col", str(column)),
+        ("endLine", str(end_line)),
+        ("endColumn", str(max(finding.end_column, column))),
+    ]
+
+
 def annotation(finding: Finding) -> str:
     """The workflow command for one finding."""
     command = "error" if finding.severity is Severity.ERROR else "warning"
-    line = max(finding.line, 1)
-    end_line = max(finding.end_line, line)
-    properties = [("file", finding.path), ("line", str(line))]
-    if end_line == line:
-        column = max(finding.column, 1)
-        properties += [
-            ("col", str(column)),
-            ("endLine", str(end_line)),
-            ("endColumn", str(max(finding.end_column, column))),
-        ]
-    else:
-        properties.append(("endLine", str(end_line)))
-    properties.append(("title", f"{finding.code} {finding.name}"))
+    properties = [
+        ("file", finding.path),
+        *_position(finding),
+        ("title", f"{finding.code} {finding.name}"),
+    ]
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{command} {rendered}::{escape_data(finding.message)}"
+    return f"::{command} {rendered}::{escape_data(cell_place(finding) + finding.message)}"
 
 
 def render(result: LintResult, color: bool) -> str:

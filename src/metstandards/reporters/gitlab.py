@@ -31,7 +31,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from metstandards.findings import Finding, Severity
-from metstandards.reporters import raw_bytes, visible_data
+from metstandards.reporters import cell_place, raw_bytes, visible_data
 
 if TYPE_CHECKING:
     from metstandards.engine.runner import LintResult
@@ -71,17 +71,19 @@ def fingerprint(finding: Finding, occurrence: int) -> str:
 
 
 def issue(finding: Finding, occurrence: int) -> dict[str, Any]:
-    """One finding as a Code Quality issue."""
-    begin = max(finding.line, 1)
+    """One finding as a Code Quality issue. One in a notebook is placed on the notebook's first
+    line (GitLab's lines would be the notebook's JSON); its description names the cell."""
+    begin = max(finding.line, 1) if finding.cell is None else 1
+    end = max(finding.end_line, begin) if finding.cell is None else 1
     return {
-        "description": f"{finding.code} {finding.name}: {finding.message}",
+        "description": f"{finding.code} {finding.name}: {cell_place(finding)}{finding.message}",
         "check_name": finding.code,
         "fingerprint": fingerprint(finding, occurrence),
         "severity": severity(finding),
         "location": {
             # GitLab matches the path against the repository's files; "./x.py" matches nothing.
             "path": finding.path.removeprefix("./"),
-            "lines": {"begin": begin, "end": max(finding.end_line, begin)},
+            "lines": {"begin": begin, "end": end},
         },
     }
 

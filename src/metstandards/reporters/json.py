@@ -1,8 +1,9 @@
 """The JSON report, schema version 1 (documented in docs/output-formats.md).
 
-Stable field names and order; findings sorted by path, line, column, code. A byte of a file name
-that is not UTF-8 is written as a visible ``\\xe9`` escape: the document is valid UTF-8 JSON that
-every parser reads.
+Stable field names and order; findings sorted by path, cell, line, column, code. A finding in a
+notebook has a ``cell`` (its number, every cell counted) and lines and columns within that cell.
+A byte of a file name that is not UTF-8 is written as a visible ``\\xe9`` escape: the document is
+valid UTF-8 JSON that every parser reads.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from metstandards import __version__
+from metstandards.findings import Finding
 from metstandards.reporters import visible_data
 
 if TYPE_CHECKING:
@@ -65,20 +67,7 @@ def _lint_document(result: LintResult) -> dict[str, Any]:
         "tool": {"name": "metstandards", "version": __version__},
         "files_checked": result.files_checked,
         "not_checked": result.not_checked,
-        "findings": [
-            {
-                "code": f.code,
-                "name": f.name,
-                "severity": f.severity.value,
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "end_line": f.end_line,
-                "end_column": f.end_column,
-                "message": f.message,
-            }
-            for f in result.findings
-        ],
+        "findings": [_finding(f) for f in result.findings],
         "baseline": None
         if result.baseline is None
         else {
@@ -86,6 +75,25 @@ def _lint_document(result: LintResult) -> dict[str, Any]:
             "suppressed": result.baseline.suppressed,
             "stale": list(result.baseline.stale),
         },
+    }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    """One finding; ``cell`` only for a finding in a notebook, whose lines and columns are then
+    within that cell."""
+    where: dict[str, Any] = {"path": f.path}
+    if f.cell is not None:
+        where["cell"] = f.cell
+    return {
+        "code": f.code,
+        "name": f.name,
+        "severity": f.severity.value,
+        **where,
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "end_column": f.end_column,
+        "message": f.message,
     }
 
 

@@ -60,9 +60,9 @@ def _suite(root: ET.Element, name: str, findings: list[Finding], outcome: Outcom
         counts["tests"] = 1
     elif errors:
         for f in errors:
-            case = _case(suite, f"{f.path}:{f.line}:{f.column} {f.code}", f.path)
+            case = _case(suite, f"{f.location} {f.code}", f.path)
             failure = ET.SubElement(case, "failure", message=f.message, type=f.code)
-            failure.text = f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"
+            failure.text = f"{f.location}: {f.code} {f.message}"
         counts["tests"] = len(errors)
     else:
         _case(suite, name, f"metstandards.{name}", seconds)
@@ -70,7 +70,7 @@ def _suite(root: ET.Element, name: str, findings: list[Finding], outcome: Outcom
     if warnings:
         out = ET.SubElement(suite, "system-out")
         out.text = "\n".join(
-            f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in warnings
+            f"{f.location}: {f.code} {f.message}" for f in warnings
         )
     for key, value in counts.items():
         suite.set(key, str(value))

@@ -34,7 +34,7 @@ def _cell(text: str) -> str:
 
 def _finding_row(f: Finding) -> str:
     level = "error" if f.severity is Severity.ERROR else "warning"
-    location = f"`{_cell(f.path)}:{f.line}:{f.column}`"
+    location = f"`{_cell(f.location)}`"
     return f"| {location} | `{_cell(f.code)}` | {level} | {_cell(f.message)} |"
 
 

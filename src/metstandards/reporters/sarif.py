@@ -5,6 +5,11 @@ code, with its docs as help; results keep the findings' order. Paths are project
 against ``%SRCROOT%``, percent-encoded from the bytes of the name on disk (a latin-1 ``café.py`` is
 ``caf%E9.py``); in texts such a byte is written ``\\xe9``. Columns count Unicode code points,
 end columns are exclusive, as in SARIF.
+
+A finding in a Jupyter notebook has its cell's number in the result's ``properties.cell``, and
+its region is the lines and columns within that cell (SARIF has no notion of cells; the file's
+own lines are the notebook's JSON). Its message text begins with the cell, line and column, so
+that a viewer that shows the region on the JSON still says where the code is.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from urllib.parse import quote
 
 from metstandards import __version__
 from metstandards.findings import Finding
-from metstandards.reporters import raw_bytes, visible_data
+from metstandards.reporters import cell_place, raw_bytes, visible_data
 from metstandards.rules.meta.file_not_checked import FileNotChecked
 
 if TYPE_CHECKING:
@@ -143,16 +148,17 @@ def document(result: LintResult) -> dict[str, Any]:
     for finding in result.findings:
         key = (finding.code, finding.path, finding.message)
         seen[key] += 1
-        results.append(
-            {
-                "ruleId": finding.code,
-                "ruleIndex": index[finding.code],
-                "level": finding.severity.value,
-                "message": {"text": finding.message},
-                "locations": [_location(finding)],
-                "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(finding, seen[key])},
-            }
-        )
+        entry = {
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": finding.severity.value,
+            "message": {"text": cell_place(finding) + finding.message},
+            "locations": [_location(finding)],
+            "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(finding, seen[key])},
+        }
+        if finding.cell is not None:
+            entry["properties"] = {"cell": finding.cell}
+        results.append(entry)
         if finding.code == NOT_CHECKED:
             notifications.append(
                 {

@@ -1,4 +1,5 @@
 """``path:line:col: CODE message``, one finding a line, then a summary; coloured on a terminal.
+In a notebook the location names the cell: ``nb.ipynb:cell 3:2:5:``, as ruff writes it.
 
 For ``check`` the summary is a table with one row per WG3 standard, so what did not run stands
 next to what passed instead of disappearing. A byte of a file name that is not UTF-8 prints as
@@ -40,7 +41,7 @@ def _finding_lines(result: LintResult, paint: _Painter) -> list[str]:
     lines = []
     for f in result.findings:
         code_style = _RED if f.severity is Severity.ERROR else _YELLOW
-        location = paint(f"{f.path}:{f.line}:{f.column}:", _BOLD)
+        location = paint(f"{f.location}:", _BOLD)
         lines.append(f"{location} {paint(f.code, code_style, _BOLD)} {f.message}")
     return lines
 

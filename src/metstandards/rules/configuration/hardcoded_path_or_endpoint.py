@@ -285,6 +285,7 @@ class HardcodedPathOrEndpoint(Rule):
 
     code = "MS402"
     name = "hardcoded-path-or-endpoint"
+    notebooks = True
     OPTIONS: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "site-path-roots": SITE_ROOTS,
         "public-buckets": PUBLIC_BUCKETS,

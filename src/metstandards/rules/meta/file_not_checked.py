@@ -34,5 +34,6 @@ class FileNotChecked(Rule):
     code = "MS000"
     name = "file-not-checked"
     roles = frozenset(Role)
+    notebooks = True
     VALID = ("x = 1\n", "")
     INVALID = ("def train(:\n    pass\n", "print('unterminated\n")

@@ -36,6 +36,7 @@ class UnusedSuppression(Rule):
     name = "unused-suppression"
     severity = Severity.WARNING
     roles = frozenset(Role)
+    notebooks = True
     VALID = (
         "import torch\nstate = torch.load(path)  # metstandards: ignore[MS202]\n",
         "import pickle\nobj = pickle.loads(blob)  # noqa: S301, MS202\n",

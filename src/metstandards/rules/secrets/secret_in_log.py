@@ -115,6 +115,7 @@ class SecretInLog(SecretFlow):
 
     code = "MS301"
     name = "secret-in-log"
+    notebooks = True
 
     VALID = (
         "import logging\nlogger = logging.getLogger(__name__)\n\n"

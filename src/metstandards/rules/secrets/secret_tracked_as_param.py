@@ -65,6 +65,7 @@ class SecretTrackedAsParam(SecretFlow):
 
     code = "MS302"
     name = "secret-tracked-as-param"
+    notebooks = True
 
     VALID = (
         "import argparse, mlflow\n\ndef main():\n    parser = argparse.ArgumentParser()\n"

@@ -81,6 +81,7 @@ class UnsafeModelLoad(Rule):
 
     code = "MS202"
     name = "unsafe-model-load"
+    notebooks = True
 
     VALID = (
         "import torch\nstate = torch.load(path, weights_only=True)\n",

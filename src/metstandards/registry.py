@@ -136,23 +136,39 @@ def load_registry() -> Registry:
     origins: dict[str, str] = {}
     pending: dict[str, EntryPoint] = {}
     for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name):
-        dist = f"{entry.dist.name}=={entry.dist.version}" if entry.dist else "unknown"
+        dist = _origin(entry)
         if not _CODE.match(entry.name):
             raise RegistryError(f"{_where(entry)}: the entry-point name must be a rule code")
         if entry.name in origins:
             taken = origins[entry.name]
             raise RegistryError(f"{_where(entry)}: code {entry.name} is already taken by {taken}")
         origins[entry.name] = dist
-        if entry.dist is not None and entry.dist.name == _OWN:
+        if entry.dist is not None and dist.partition("==")[0] == _OWN:
             rules[entry.name] = _load(entry)
         else:
             pending[entry.name] = entry
     return Registry(rules, origins, pending)
 
 
+#: ``name==version`` of each distribution object seen: ``Distribution.name`` and ``.version``
+#: parse its METADATA file anew on every access (about a millisecond each, for every rule).
+_ORIGINS: dict[int, tuple[object, str]] = {}
+
+
+def _origin(entry: EntryPoint) -> str:
+    """``name==version`` of the distribution that registers ``entry``, or "unknown"."""
+    dist = entry.dist
+    if dist is None:
+        return "unknown"
+    known = _ORIGINS.get(id(dist))
+    if known is None or known[0] is not dist:
+        metadata = dist.metadata  # read once for both fields
+        known = _ORIGINS[id(dist)] = (dist, f"{metadata['Name']}=={metadata['Version']}")
+    return known[1]
+
+
 def _where(entry: EntryPoint) -> str:
-    dist = f"{entry.dist.name}=={entry.dist.version}" if entry.dist else "unknown"
-    return f"entry point {entry.name} = {entry.value} (from {dist})"
+    return f"entry point {entry.name} = {entry.value} (from {_origin(entry)})"
 
 
 def _load(entry: EntryPoint) -> type[Rule]:

@@ -30,8 +30,8 @@ def test_the_shortcuts_hold_for_the_installed_libcst() -> None:
     that compare the fast paths themselves with libcst then say what changed."""
     installed = version("libcst")
     assert walk.chosen() is walk._fast_walk, f"libcst {installed}: walk._SOURCE_ORDER is stale"
-    assert position_codegen.FAST, f"libcst {installed}: position_codegen's ranges are not its own"
-    assert position_codegen.node_ranges is position_codegen._fast_ranges
+    ranges = position_codegen.chosen()
+    assert ranges is position_codegen._fast_ranges, f"libcst {installed}: ranges not its own"
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
@@ -203,8 +203,8 @@ def in_visit_order(source):
 
 json.dump(
     {
-        "fast": position_codegen.FAST,
-        "fallback": position_codegen.node_ranges is position_codegen.libcst_ranges,
+        "fast": position_codegen.chosen() is position_codegen._fast_ranges,
+        "fallback": position_codegen.chosen() is position_codegen.libcst_ranges,
         "ranges": {name: in_visit_order(source) for name, source in json.load(sys.stdin).items()},
     },
     sys.stdout,

@@ -113,10 +113,13 @@ def _syntax_error(path: str, role: Role, data: bytes, error: cst.ParserSyntaxErr
 
 
 def load_parser() -> None:
-    """Import the parser and the position code now (libcst is imported lazily by the CLI)."""
-    import metstandards.engine.position_codegen  # noqa: F401
+    """Import the parser and the position code now, and decide the libcst fences (libcst is
+    imported lazily by the CLI): once here, before worker processes fork, not once in each."""
+    from metstandards.engine import position_codegen, walk
 
     cst.parse_module(b"")
+    walk.chosen()
+    position_codegen.chosen()
 
 
 def analyze(

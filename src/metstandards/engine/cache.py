@@ -21,6 +21,20 @@ only for the same bytes, and the whole file is discarded when its key changes. T
 Not covered: other packages a plugin's rules import (metstandards' own rules import only the
 standard library, libcst and metstandards), and an edit that keeps a file's inode, size and
 modification time (file systems stamp times a few milliseconds coarse).
+
+**Files answered by their stamp.** An entry also keeps the stamp of the file it was made from
+(``stamp``: device, inode, size, and modification and status-change times in nanoseconds), and a
+file whose stamp is unchanged is answered without reading it. Every write to a file moves its
+status-change time (``ctime``) to the present, and no program can set it back (``touch -d`` and
+``git checkout`` can set the modification time, not this one), so equal stamps mean the same
+bytes, with the one exception git knows as "racy": a change within the file system's time
+granularity of the stamp taken. As git does, a stamp is therefore only recorded for a file whose
+times lie at least ``RACY_SECONDS`` before the run began; a file changed more recently is read
+and hashed again next time (and stamped then). Where a stamp does not match, the bytes are read
+and the content hash decides, as before.
+
+The cache file also keeps the verdicts of the libcst fences (``fences``), which depend only on
+what the key covers.
 """
 
 from __future__ import annotations
@@ -37,6 +51,22 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
+#: A file changed less than this long before a run began gets no stamp (see the docstring): more
+#: than the coarsest time granularity of common file systems (FAT's 2 s).
+RACY_SECONDS = 3
+#: (device, inode, size, mtime_ns, ctime_ns) of a file, as ``stamp`` gives it.
+Stamp = tuple[int, int, int, int, int]
+
+
+def stamp(info: os.stat_result) -> Stamp:
+    """A file's identity and times, to tell whether it changed since its entry was made."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def settled(file_stamp: Stamp, started_ns: int) -> bool:
+    """Whether a file with this stamp was last changed safely before ``started_ns``, the moment
+    (``time.time_ns()``) before it was read: only then may its stamp stand for its bytes."""
+    return max(file_stamp[3], file_stamp[4]) < started_ns - RACY_SECONDS * 1_000_000_000
 
 
 def content_hash(data: bytes) -> str:
@@ -154,6 +184,8 @@ class Cache:
         self.directory = directory
         self.key = key
         self.entries: dict[str, dict[str, Any]] = {}
+        #: The libcst fences' verdicts stored with these entries (``fences``).
+        self.verdicts: dict[str, Any] = {}
         self.dirty = False
         try:
             stored = json.loads(self.file.read_text(encoding="utf-8"))
@@ -164,6 +196,8 @@ class Cache:
         files = stored.get("files")
         if stored.get("key") == key and isinstance(files, dict):
             self.entries = files
+            verdicts = stored.get("verdicts")
+            self.verdicts = verdicts if isinstance(verdicts, dict) else {}
 
     def get(self, relpath: str, digest: str) -> dict[str, Any] | None:
         """The stored result for ``relpath`` if it was made from bytes with this digest."""
@@ -173,9 +207,44 @@ class Cache:
         result = entry.get("result")
         return result if isinstance(result, dict) else None
 
-    def put(self, relpath: str, digest: str, result: dict[str, Any]) -> None:
-        self.entries[relpath] = {"hash": digest, "result": result}
+    def get_stamped(self, relpath: str, file_stamp: Stamp) -> dict[str, Any] | None:
+        """The stored result for ``relpath`` if it was made from the file with this stamp."""
+        entry = self.entries.get(relpath)
+        if not isinstance(entry, dict) or entry.get("stamp") != list(file_stamp):
+            return None
+        result = entry.get("result")
+        return result if isinstance(result, dict) else None
+
+    def put(
+        self, relpath: str, digest: str, result: dict[str, Any], file_stamp: Stamp | None = None
+    ) -> None:
+        """Store ``result`` for bytes with ``digest``, and for the file with ``file_stamp``
+        (only a settled one: see the module docstring)."""
+        entry: dict[str, Any] = {"hash": digest, "result": result}
+        if file_stamp is not None:
+            entry["stamp"] = list(file_stamp)
+        self.entries[relpath] = entry
         self.dirty = True
+
+    def restamp(self, relpath: str, file_stamp: Stamp | None) -> None:
+        """Record the stamp of the file an entry, found by its hash, was made from (or drop the
+        old stamp when the file is not settled)."""
+        entry = self.entries.get(relpath)
+        if not isinstance(entry, dict):
+            return
+        wanted = list(file_stamp) if file_stamp is not None else None
+        if entry.get("stamp") != wanted:
+            if wanted is None:
+                entry.pop("stamp", None)
+            else:
+                entry["stamp"] = wanted
+            self.dirty = True
+
+    def keep_verdicts(self, verdicts: dict[str, bool]) -> None:
+        """Store the libcst fences' verdicts of this run with the entries."""
+        if verdicts and verdicts != self.verdicts:
+            self.verdicts = dict(verdicts)
+            self.dirty = True
 
     def store(self) -> None:
         """Write atomically; a cache that cannot be written is not an error, only slower."""
@@ -187,13 +256,17 @@ class Cache:
             if not ignore.exists():
                 ignore.write_text("# created by metstandards\n*\n", encoding="utf-8")
             payload = {"format": FORMAT, "key": self.key, "files": self.entries}
+            if self.verdicts:
+                payload["verdicts"] = self.verdicts
+            # dumps, not dump: only the one-shot encoder is the C one (5x faster on a big cache).
+            text = json.dumps(payload, separators=(",", ":"))
             import tempfile  # only a run that checked something writes; a warm run does not
 
             handle, tmp = tempfile.mkstemp(
                 dir=self.directory, prefix=f".{self.name}-", suffix=".tmp"
             )
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(payload, out, separators=(",", ":"))
+                out.write(text)
             os.replace(tmp, self.file)
         except OSError:
             pass

@@ -7,21 +7,25 @@ Python code). This state records the same ranges, by the same rules, as plain tu
 ``id(node)``, and looks for line breaks only in tokens that have one. ``positions.py`` imports
 this module on a file's first finding, so that runs answered from the cache never load libcst.
 
-``CodegenState`` is private to libcst, so this is fenced: at import the ranges are compared with
-libcst's ``PositionProvider`` on ``walk.PROBE``, and where the class is gone or the ranges differ
-(a libcst release that changed how code generation reports positions) ``node_ranges`` is
-``libcst_ranges``, libcst's provider itself: slower, never wrong.
+``CodegenState`` is private to libcst, so this is fenced: on first use the ranges are compared
+with libcst's ``PositionProvider`` on ``walk.PROBE``, and where the class is gone or the ranges
+differ (a libcst release that changed how code generation reports positions) ``node_ranges`` uses
+``libcst_ranges``, libcst's provider itself: slower, never wrong. The verdict may come from an
+earlier run with the same installation (``fences``); then libcst's metadata package, which only
+the check and the fallback use, is not even imported.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
+from metstandards.engine import fences
 from metstandards.engine.walk import probe
 
 if TYPE_CHECKING:
@@ -140,6 +144,8 @@ def _fast_ranges(module: cst.Module) -> dict[int, Range]:
 
 def libcst_ranges(module: cst.Module) -> dict[int, Range]:
     """The same ranges from libcst's own ``PositionProvider`` (the fallback, and the reference)."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     return {
         id(node): (where.start.line, where.start.column, where.end.line, where.end.column)
@@ -156,7 +162,13 @@ def _fast_ranges_hold() -> bool:
         return False
 
 
-#: True when the fast ranges hold for the installed libcst (see the module docstring).
-FAST = _fast_ranges_hold()
-#: ``node_ranges(module)``: the syntactic range of every node of ``module``, by ``id(node)``.
-node_ranges = _fast_ranges if FAST else libcst_ranges
+@functools.cache
+def chosen() -> Callable[[cst.Module], dict[int, Range]]:
+    """``_fast_ranges`` where they hold for the installed libcst (see the module docstring), else
+    ``libcst_ranges``; decided once."""
+    return _fast_ranges if fences.verdict("positions", _fast_ranges_hold) else libcst_ranges
+
+
+def node_ranges(module: cst.Module) -> dict[int, Range]:
+    """The syntactic range of every node of ``module``, by ``id(node)``."""
+    return chosen()(module)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -15,8 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from metstandards.config import Config
-from metstandards.engine import notebook, suppressions
-from metstandards.engine.cache import Cache, cache_key, code_stamp, content_hash
+from metstandards.engine import fences, notebook, suppressions
+from metstandards.engine.cache import (
+    Cache,
+    Stamp,
+    cache_key,
+    code_stamp,
+    content_hash,
+    settled,
+    stamp,
+)
 from metstandards.engine.discovery import Discovery, SourceFile, Unreachable
 from metstandards.engine.patterns import Patterns
 from metstandards.findings import Finding
@@ -191,11 +200,24 @@ def _within_limit(data: bytes, limit_bytes: int) -> bytes | str:
     return data
 
 
-def _from_cache(cache: Cache, source: SourceFile, digest: str) -> FileResult | None:
-    """The cached result for these bytes, or None; a damaged entry is a miss, not a crash."""
+def _stamp(source: SourceFile) -> Stamp | None:
+    try:
+        return stamp(source.path.stat())
+    except OSError:
+        return None
+
+
+def _from_cache(
+    cache: Cache, source: SourceFile, digest: str | None, file_stamp: Stamp | None = None
+) -> FileResult | None:
+    """The cached result for these bytes (or, without a digest, for the file with this stamp),
+    or None; a damaged entry is a miss, not a crash."""
     from metstandards.engine.analyze import FileResult
 
-    cached = cache.get(source.relpath, digest)
+    if digest is not None:
+        cached = cache.get(source.relpath, digest)
+    else:
+        cached = cache.get_stamped(source.relpath, file_stamp) if file_stamp else None
     if cached is None or cached.get("role") != source.role.value:
         return None
     try:
@@ -229,35 +251,21 @@ def run_lint(
     scope = _Scope.of(config, targets, bool(project_rules), buffers)
 
     cache = Cache(config.root / config.cache_dir, _cache_key(config, registry, rules))
-    _WORKER["rules"] = tuple(rules)
-    _WORKER["notebook_rules"] = tuple(
-        notebook.notebook_rules(rules, config.notebook_select, config.notebook_ignore)
-    )
-    _WORKER["prefixes"] = registry.prefixes
-    _WORKER["options"] = dict(config.options)
+    if use_cache:
+        fences.remember(cache.verdicts)
+    bind_workers(config, registry, rules)
     results, from_cache = _check_files(
         scope.files, config, cache, use_cache, workers, progress, buffers
     )
     for problem in scope.unreachable:
         results[problem.relpath] = not_checked(problem.relpath, Role.PACKAGE, problem.reason)
 
-    findings = [f for result in results.values() for f in result.findings]
-    findings.extend(_decide(project_rules, results))
-    by_role = {role: {r.code for r in rules if role in r.roles} for role in Role}
-    in_notebooks = notebook.notebook_rules(rules, config.notebook_select, config.notebook_ignore)
-    notebook_codes = {r.code for r in in_notebooks}
-
-    def enabled(result: FileResult) -> set[str]:
-        return notebook_codes if result.cells is not None else by_role[result.role]
-
-    findings = suppressions.apply(findings, results, registry, enabled, rules)
-    findings = _apply_per_file_ignores(findings, config)
-    findings = notebook.in_cells(findings, results, notebook_codes)
-    reported = sorted(f for f in findings if f.path in scope.report_paths)
+    reported = conclude(config, registry, rules, results, scope.report_paths)
 
     if use_cache:
         if scope.whole_project or project_rules:
             cache.retain({f.relpath for f in scope.files})
+        cache.keep_verdicts(fences.decided())
         cache.store()
     not_checked_paths = sorted({f.path for f in reported if f.code == NOT_CHECKED})
     return LintResult(
@@ -268,6 +276,18 @@ def run_lint(
         _described(rules, reported, registry),
         report_paths=tuple(sorted(scope.report_paths)),
     )
+
+
+def bind_workers(config: Config, registry: Registry, rules: Sequence[type[Rule]]) -> None:
+    """Set what ``_check`` checks files with (the rules, the settings): a table of this process
+    that forked workers inherit, so set before every run (a language server has several
+    projects)."""
+    _WORKER["rules"] = tuple(rules)
+    _WORKER["notebook_rules"] = tuple(
+        notebook.notebook_rules(rules, config.notebook_select, config.notebook_ignore)
+    )
+    _WORKER["prefixes"] = registry.prefixes
+    _WORKER["options"] = dict(config.options)
 
 
 @dataclass
@@ -320,27 +340,42 @@ def _check_files(
     buffers: Mapping[str, bytes],
 ) -> tuple[dict[str, FileResult], int]:
     """Each file's result, from the cache where its content is unchanged; how many came from it.
-    A buffer's result is not stored: the cache holds what is on disk."""
+    A buffer's result is not stored: the cache holds what is on disk.
+
+    A file whose stamp the cache knows is not even read (``cache.py`` says when that is safe);
+    the others are read and looked up by the hash of their bytes."""
     from metstandards.engine.analyze import FileResult, not_checked
 
     limit = config.max_file_size_kb * 1024
+    started = time.time_ns()
     results: dict[str, FileResult] = {}
     jobs: list[tuple[str, Role, str, bytes]] = []
-    digests: dict[str, str] = {}
+    digests: dict[str, tuple[str, Stamp | None]] = {}
     from_cache = 0
     for source in files:
         buffer = buffers.get(source.relpath)
+        # The stamp is taken before the bytes are read: see cache.py.
+        file_stamp = _stamp(source) if use_cache and buffer is None else None
+        cached = _from_cache(cache, source, None, file_stamp) if file_stamp else None
+        if cached is not None:
+            results[source.relpath] = cached
+            from_cache += 1
+            continue
         data = _read(source, limit) if buffer is None else _within_limit(buffer, limit)
         if isinstance(data, str):
             results[source.relpath] = not_checked(source.relpath, source.role, data)
             continue
         digest = content_hash(data)
+        if file_stamp is not None and not settled(file_stamp, started):
+            file_stamp = None
         cached = _from_cache(cache, source, digest) if use_cache else None
         if cached is not None:
+            if buffer is None:
+                cache.restamp(source.relpath, file_stamp)
             results[source.relpath] = cached
             from_cache += 1
             continue
-        digests[source.relpath] = digest
+        digests[source.relpath] = (digest, file_stamp)
         jobs.append((source.relpath, source.role, source.package, data))
 
     produced_all = _run_jobs(jobs, workers or os.cpu_count() or 1)
@@ -349,12 +384,43 @@ def _check_files(
             progress(done, len(jobs))
         results[job[0]] = FileResult.from_json(job[0], produced)
         if use_cache and job[0] not in buffers:
-            cache.put(job[0], digests[job[0]], produced)
+            digest, file_stamp = digests[job[0]]
+            cache.put(job[0], digest, produced, file_stamp)
     return results, from_cache
 
 
+def conclude(
+    config: Config,
+    registry: Registry,
+    rules: Sequence[type[Rule]],
+    results: Mapping[str, FileResult],
+    report_paths: Collection[str],
+) -> list[Finding]:
+    """The findings to report in ``report_paths``, sorted: those files' own findings and what
+    the project rules decide over the facts of every file in ``results``, less what suppression
+    comments and per-file ignores silence, plus MS001 for suppressions that silence nothing.
+
+    Parses nothing: a language server calls it again for an open file after another file's
+    facts changed."""
+    project_rules: list[type[ProjectRule]] = [r for r in rules if issubclass(r, ProjectRule)]
+    reported = {path: results[path] for path in report_paths if path in results}
+    findings = [f for result in reported.values() for f in result.findings]
+    findings.extend(f for f in _decide(project_rules, results) if f.path in reported)
+    by_role = {role: {r.code for r in rules if role in r.roles} for role in Role}
+    in_notebooks = notebook.notebook_rules(rules, config.notebook_select, config.notebook_ignore)
+    notebook_codes = {r.code for r in in_notebooks}
+
+    def enabled(result: FileResult) -> set[str]:
+        return notebook_codes if result.cells is not None else by_role[result.role]
+
+    findings = suppressions.apply(findings, reported, registry, enabled, rules)
+    findings = _apply_per_file_ignores(findings, config)
+    findings = notebook.in_cells(findings, reported, notebook_codes)
+    return sorted(f for f in findings if f.path in reported)
+
+
 def _decide(
-    project_rules: Sequence[type[ProjectRule]], results: dict[str, FileResult]
+    project_rules: Sequence[type[ProjectRule]], results: Mapping[str, FileResult]
 ) -> list[Finding]:
     """What the project rules conclude from the facts of every file."""
     findings: list[Finding] = []

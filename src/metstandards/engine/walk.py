@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from metstandards.engine import fences
 from metstandards.engine.imports import ImportTable
 
 if TYPE_CHECKING:
@@ -396,8 +397,8 @@ def _fast_walk_holds() -> bool:
 def chosen() -> Walker:
     """The fast walk where its shortcuts hold for the installed libcst, else libcst's visitor.
     Decided on the first walk, not at import: a run answered from the cache imports this module
-    and must not load libcst."""
-    return _fast_walk if _fast_walk_holds() else _visitor_walk
+    and must not load libcst. The verdict may come from an earlier run (``fences``)."""
+    return _fast_walk if fences.verdict("walk", _fast_walk_holds) else _visitor_walk
 
 
 def walk(

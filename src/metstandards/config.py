@@ -305,6 +305,7 @@ def read_settings_file(path: Path) -> SettingsFile:
         raise ConfigError(f"--config {path}: no such file")
     if path.is_dir():
         raise ConfigError(f"--config {path}: is a directory, not a settings file")
+    path = Path(os.path.abspath(path))
     if path.name == "pyproject.toml":
         text, section = read_pyproject(path)
         if table_line(text, SECTION) is None and not section:
@@ -329,7 +330,7 @@ def project_settings(root: Path, settings_file: Path | None = None) -> SettingsF
     when given, which replaces the project's own, else ``[tool.metstandards]`` of
     ``root/pyproject.toml``; None when there is neither file."""
     if settings_file is not None:
-        return read_settings_file(Path(os.path.abspath(settings_file)))
+        return read_settings_file(settings_file)
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         return None

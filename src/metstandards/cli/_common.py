@@ -83,6 +83,15 @@ Exit status:
   2    usage error: not a Python project, a bad --ref, an unknown workflow
 {STOPPED_EXIT_CODES}"""
 
+LINT_EXIT_ZERO = """--exit-zero: findings never fail, so status 1 (MS000 included: a file that
+could not be checked is a finding, as ruff's syntax errors are) becomes 0; the reports still show
+every finding. Every other status (2, 70, 130, 143) is unchanged."""
+
+CHECK_EXIT_ZERO = """--exit-zero: findings never fail, so status 1 becomes 0, or 3 when a check
+did not run as well: what did not run is not a finding, and --exit-zero never hides it. The
+reports (and the exit_status field of the JSON) still give the verdict without it. Every other
+status (2, 70, 130, 143) is unchanged."""
+
 #: What a command whose epilog says nothing of them gets appended.
 _STOPPED_EPILOG = f"""\b
 Every command may also exit with:
@@ -301,33 +310,64 @@ def _children(parent: int) -> list[int]:
     return found
 
 
-def load(start: Path, select: str | None, ignore: str | None) -> tuple[Config, Registry]:
-    """The project's config (with --select/--ignore applied) and the installed rules."""
+def load(
+    start: Path,
+    select: str | None,
+    ignore: str | None,
+    *,
+    config_file: Path | None = None,
+    extend_select: str | None = None,
+) -> tuple[Config, Registry]:
+    """The project's config (read from ``config_file`` instead of its ``pyproject.toml`` with
+    --config, then with --select, --ignore and --extend-select applied) and the installed rules.
+    """
     import difflib
-    from dataclasses import replace
 
     from metstandards.config import ConfigError, find_root, load_config
     from metstandards.registry import RegistryError, load_registry
 
     try:
         registry = load_registry()
-        registry.load_selected(_codes(select) or ())
-        config = load_config(find_root(start), registry)
-        overrides = {"select": _codes(select), "ignore": _codes(ignore)}
+        extend = _codes(extend_select) or ()
+        registry.load_selected((*(_codes(select) or ()), *extend))
+        config = load_config(find_root(start), registry, config_file)
+        overrides = {"select": _codes(select), "ignore": _codes(ignore), "extend-select": extend}
         for key, codes in overrides.items():
             for code in codes or ():
                 if not any(known.startswith(code) for known in registry.codes):
                     close = difflib.get_close_matches(code, sorted(registry.codes), n=1)
                     hint = f" (did you mean {close[0]}?)" if close else ""
                     raise ConfigError(f"--{key}: unknown rule code or prefix {code!r}{hint}")
-        config = replace(
-            config,
-            select=overrides["select"] or config.select,
-            ignore=overrides["ignore"] if overrides["ignore"] is not None else config.ignore,
-        )
     except (ConfigError, RegistryError) as error:
         fail(str(error))
-    return config, registry
+    return _selection(config, overrides["select"], overrides["ignore"], extend), registry
+
+
+def _selection(
+    config: Config,
+    select: tuple[str, ...] | None,
+    ignore: tuple[str, ...] | None,
+    extend: tuple[str, ...],
+) -> Config:
+    """``config`` with the command line's selection: --select and --ignore replace the
+    configuration's; --extend-select adds to the selection, as a later layer (ruff's rule): a
+    code it names runs even where the configuration's ignore names it or its family. An --ignore
+    on the same command line is of the same layer, where the more specific code wins."""
+    from dataclasses import replace
+
+    chosen = select or config.select
+    dropped = ignore if ignore is not None else config.ignore
+    origins = dict(config.origins)
+    if select:
+        origins["select"] = "--select"
+    if ignore is not None:
+        origins["ignore"] = "--ignore"
+    if extend:
+        if ignore is None:
+            dropped = tuple(code for code in dropped if not code.startswith(extend))
+        chosen = (*chosen, *(code for code in extend if code not in chosen))
+        origins["select"] = f"{origins.get('select', 'default')} + --extend-select"
+    return replace(config, select=chosen, ignore=dropped, origins=origins)
 
 
 def baseline_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -397,10 +437,100 @@ _ROOT_RELATIVE = ("json", "sarif")
 _WORKSPACES = {"github": "GITHUB_WORKSPACE", "gitlab": "CI_PROJECT_DIR"}
 
 
-def render(result: LintResult, output_format: str, root: Path, color: bool) -> str:
+def config_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config``, the same for every command that reads the project's settings."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help="Read metstandards' settings from FILE instead of the project's pyproject.toml: a "
+        "pyproject.toml's [tool.metstandards], or the top level of any other TOML file "
+        "(metstandards.toml). The project root is still found from the paths.",
+    )(command)
+
+
+def habit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--exit-zero``, ``--statistics``, ``--quiet`` and ``--silent``: the output habits of
+    ruff's command line, the same for ``lint`` and ``check``."""
+    command = click.option(
+        "--silent",
+        is_flag=True,
+        help="Print no report on stdout (as -qq); a report asked for with --output-file (or "
+        "check's --report) is still written, errors still go to stderr, and the exit status "
+        "tells the result.",
+    )(command)
+    command = click.option(
+        "--quiet",
+        "-q",
+        count=True,
+        help="Print the findings only: no summary, no progress (text format; other formats are "
+        "unchanged). Twice: as --silent.",
+    )(command)
+    command = click.option(
+        "--statistics",
+        is_flag=True,
+        help="Print how many findings each code has (count, code, name), most frequent first, "
+        "instead of the findings; text or json only.",
+    )(command)
+    return click.option(
+        "--exit-zero",
+        is_flag=True,
+        help="Exit with status 0 even when there are findings (see the exit statuses below).",
+    )(command)
+
+
+#: The formats ``--statistics`` can be printed in, as ruff's.
+STATISTICS_FORMATS = ("text", "json")
+
+
+def check_habits(output_format: str, statistics: bool) -> None:
+    """Refuse options that do not go together, before anything runs."""
+    if statistics and output_format not in STATISTICS_FORMATS:
+        fail(f"--statistics prints text or json, not {output_format}")
+
+
+def quiet_level(quiet: int, silent: bool) -> int:
+    """0: the whole report; 1 (``-q``): findings only; 2 (``-qq``, ``--silent``): no report on
+    stdout."""
+    return 2 if silent else min(quiet, 2)
+
+
+def color_wanted(flag: bool | None, output_file: Path | None) -> bool:
+    """Whether the text report is coloured: ``--color``/``--no-color`` when given; never in an
+    ``--output-file`` otherwise; else on when ``FORCE_COLOR`` is set (to anything but ""), off
+    when ``NO_COLOR`` is, else on a terminal only. FORCE_COLOR wins over NO_COLOR, as in ruff:
+    the one set for a run is more specific than the one set for a whole account."""
+    if flag is not None:
+        return flag
+    if output_file is not None:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def render(
+    result: LintResult,
+    output_format: str,
+    root: Path,
+    color: bool,
+    *,
+    quiet: int = 0,
+    statistics: bool = False,
+) -> str:
     """The report in ``output_format``, with paths relative to the current directory for people
-    (or to the workspace, for GitHub annotations) and to ``root`` for machines."""
+    (or to the workspace, for GitHub annotations) and to ``root`` for machines; with
+    ``statistics``, the counts by code instead, and with ``quiet``, the text report's findings
+    without the summary."""
     from metstandards.reporters import reporter
+
+    if statistics:
+        from metstandards.reporters.statistics import render as render_statistics
+
+        return render_statistics(result, output_format, color, summary=not quiet)
 
     if output_format not in _ROOT_RELATIVE:
         base = Path.cwd()
@@ -408,6 +538,10 @@ def render(result: LintResult, output_format: str, root: Path, color: bool) -> s
         if workspace and root.is_relative_to(workspace):
             base = Path(workspace)
         result = relocated(result, root, base)
+    if quiet and output_format == "text":
+        from metstandards.reporters.text import render_findings
+
+        return render_findings(result, color)
     return reporter(output_format)(result, color)
 
 
@@ -447,18 +581,38 @@ def emit(
     color: bool | None,
     root: Path,
     extra: Sequence[tuple[str, Path]] = (),
+    *,
+    quiet: int = 0,
+    statistics: bool = False,
 ) -> None:
     """Write the ``extra`` reports (``check --report FORMAT=PATH``), then print the report or
-    write it to ``output_file``, coloured only as text on a terminal.
+    write it to ``output_file``, coloured only as text where :func:`color_wanted` says so.
+
+    ``quiet`` and ``statistics`` shape the main report only (``render``); with ``quiet`` 2
+    (``--silent``) nothing is printed, but an ``output_file`` is still written. The ``extra``
+    reports are always whole.
 
     A report that fails never keeps the others from being written. Once all are out, each
     failure is named and the run ends with status 2 for a path that cannot be written, or 70 for
     a bug in a reporter: the findings' status would otherwise hide that a report is missing."""
-    use_color = sys.stdout.isatty() and output_file is None if color is None else color
+    use_color = color_wanted(color, output_file)
     unwritten = [_deliver(result, name, path, root, False) for name, path in extra]
     colored = use_color and output_format == "text"
-    unwritten.append(_deliver(result, output_format, output_file, root, colored))
-    _end_if_unwritten([report for report in unwritten if report is not None], len(extra) + 1)
+    reports = len(extra)
+    if quiet < 2 or output_file is not None:
+        reports += 1
+        unwritten.append(
+            _deliver(
+                result,
+                output_format,
+                output_file,
+                root,
+                colored,
+                quiet=quiet,
+                statistics=statistics,
+            )
+        )
+    _end_if_unwritten([report for report in unwritten if report is not None], reports)
 
 
 @dataclass(frozen=True)
@@ -477,11 +631,18 @@ class _Unwritten:
 
 
 def _deliver(
-    result: LintResult, output_format: str, path: Path | None, root: Path, color: bool
+    result: LintResult,
+    output_format: str,
+    path: Path | None,
+    root: Path,
+    color: bool,
+    *,
+    quiet: int = 0,
+    statistics: bool = False,
 ) -> _Unwritten | None:
     """Render one report and write it to ``path`` (stdout when None); what went wrong, if."""
     try:
-        text = render(result, output_format, root, color)
+        text = render(result, output_format, root, color, quiet=quiet, statistics=statistics)
         if path is None:
             click.echo(text, nl=False, color=color)
         else:

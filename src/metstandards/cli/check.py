@@ -19,37 +19,47 @@ import click
 from metstandards.check import CHECKS
 from metstandards.cli._common import (
     CHECK_EXIT_CODES,
+    CHECK_EXIT_ZERO,
     baseline_options,
+    check_habits,
+    config_option,
     emit,
     fail,
+    habit_options,
     load,
     load_baseline,
     main,
+    quiet_level,
     report_options,
     write,
 )
 from metstandards.reporters import FORMATS
 
 if TYPE_CHECKING:
+    from metstandards.check.report import CheckReport
     from metstandards.check.settings import CheckSettings
     from metstandards.config import Config
     from metstandards.registry import Registry
 
 
-def _check_setup(project: Path | None) -> tuple[Config, Registry, CheckSettings]:
+def _check_setup(
+    project: Path | None, config_file: Path | None = None
+) -> tuple[Config, Registry, CheckSettings]:
     start = Path(os.path.abspath(project or Path.cwd()))
     if not start.is_dir():
         fail(f"no such directory: {project}")
-    return _setup_at(start)
+    return _setup_at(start, config_file)
 
 
-def _setup_at(start: Path) -> tuple[Config, Registry, CheckSettings]:
+def _setup_at(
+    start: Path, config_file: Path | None = None, extend_select: str | None = None
+) -> tuple[Config, Registry, CheckSettings]:
     from metstandards.check.settings import check_settings_for
     from metstandards.config import ConfigError
 
-    config, registry = load(start, None, None)
+    config, registry = load(start, None, None, config_file=config_file, extend_select=extend_select)
     try:
-        _, settings = check_settings_for(config.root)
+        _, settings = check_settings_for(config.root, config_file)
     except ConfigError as error:
         fail(str(error))
     return config, registry, settings
@@ -76,6 +86,11 @@ def _report_targets(values: tuple[str, ...]) -> list[tuple[str, Path]]:
 def _targets(paths: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:
     """Where the project is looked for, and the paths to report on (none: the whole project)."""
     for path in paths:
+        if path == Path("-"):
+            fail(
+                "check reads the project's files on disk, not standard input (`-`): "
+                "`metstandards lint --stdin-filename PATH -` checks a buffer"
+            )
         if not os.path.lexists(path):
             fail(f"no such file or directory: {path}")
         if not path.is_dir() and path.suffix not in (".py", ".pyi", ".ipynb"):
@@ -87,7 +102,7 @@ def _targets(paths: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:
     return (start if start.is_dir() else start.parent), absolute
 
 
-@main.command(epilog=CHECK_EXIT_CODES)
+@main.command(epilog=CHECK_EXIT_CODES + "\n\n" + CHECK_EXIT_ZERO)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @report_options("Output format on stdout (or in --output-file).")
 @click.option(
@@ -115,6 +130,13 @@ def _targets(paths: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:
     type=click.Choice(CHECKS),
     help="Leave out a check for this run (repeatable); it is listed as disabled.",
 )
+@click.option(
+    "--extend-select",
+    metavar="CODES",
+    help="Comma-separated lint codes or prefixes to run besides the configured selection; "
+    "they run even where the config's ignore names them.",
+)
+@config_option
 @baseline_options
 @click.option(
     "--show-config",
@@ -129,12 +151,18 @@ def _targets(paths: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:
 )
 @click.option("--no-cache", is_flag=True, help="Lint every file again, ignoring the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Lint worker processes.")
-@click.option("--color/--no-color", default=None, help="Colour text output [default: terminal].")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour text output [default: on a terminal; FORCE_COLOR=1 forces it, NO_COLOR=1 "
+    "turns it off].",
+)
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="Show which check runs on stderr [default: when stderr is a terminal].",
+    help="Show which check runs on stderr [default: when stderr is a terminal, without -q].",
 )
+@habit_options
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -143,6 +171,8 @@ def check(
     tag: str | None,
     only: tuple[str, ...],
     skip: tuple[str, ...],
+    extend_select: str | None,
+    config_file: Path | None,
     baseline_file: Path | None,
     no_baseline: bool,
     show_config: bool,
@@ -151,6 +181,10 @@ def check(
     jobs: int | None,
     color: bool | None,
     progress: bool | None,
+    exit_zero: bool,
+    statistics: bool,
+    quiet: int,
+    silent: bool,
 ) -> None:
     """Check a project against the WG3 standard, in one report.
 
@@ -169,8 +203,9 @@ def check(
     from metstandards.check.runner import CheckRequest, run_check
     from metstandards.check.show_config import render_config
 
+    check_habits(output_format, statistics)
     start, targets = _targets(paths)
-    config, registry, settings = _setup_at(start)
+    config, registry, settings = _setup_at(start, config_file, extend_select)
     if show_config:
         click.echo(render_config(config, settings), nl=False)
         return
@@ -179,7 +214,8 @@ def check(
     extra = _report_targets(reports)
     default = str(settings.table("check")["baseline"])
     baseline = load_baseline(config.root, default, baseline_file, no_baseline)
-    show = Progress(sys.stderr.isatty() if progress is None else progress)
+    level = quiet_level(quiet, silent)
+    show = Progress((sys.stderr.isatty() and not level) if progress is None else progress)
     request = CheckRequest(
         config,
         registry,
@@ -197,8 +233,36 @@ def check(
     report = run_check(
         request, started=show.started, finished=show.finished, files_done=show.files_done
     )
-    emit(report, output_format, output_file, color, config.root, extra)
-    raise SystemExit(report.exit_status)
+    emit(
+        report,
+        output_format,
+        output_file,
+        color,
+        config.root,
+        extra,
+        quiet=level,
+        statistics=statistics,
+    )
+    if (level == 1 and output_format == "text") or (statistics and output_format == "json"):
+        _name_not_run(report)  # the report printed has no table to show them in
+    raise SystemExit(_exit_status(report, exit_zero))
+
+
+def _name_not_run(report: CheckReport) -> None:
+    """One line on stderr for each check that did not run."""
+    for outcome in report.not_run:
+        click.echo(
+            f"metstandards: warning: {outcome.check} did not run: {outcome.reason}", err=True
+        )
+
+
+def _exit_status(report: CheckReport, exit_zero: bool) -> int:
+    """The report's status; with ``--exit-zero``, findings do not count, but a check that did
+    not run (or a run that checked nothing) still ends in 3."""
+    status = report.exit_status
+    if exit_zero and status == 1:
+        return 3 if report.not_run or report.nothing_checked else 0
+    return status
 
 
 @main.command(name="baseline")
@@ -217,8 +281,13 @@ def check(
     help="Leave out a check (repeatable).",
 )
 @click.option("--progress/--no-progress", default=None, help="Show progress on stderr.")
+@config_option
 def baseline_command(
-    project: Path | None, output_file: Path | None, skip: tuple[str, ...], progress: bool | None
+    project: Path | None,
+    output_file: Path | None,
+    skip: tuple[str, ...],
+    progress: bool | None,
+    config_file: Path | None,
 ) -> None:
     """Record today's findings, so that `check` fails only on new ones.
 
@@ -234,7 +303,7 @@ def baseline_command(
     from metstandards.check.runner import CheckRequest, complexity_snapshot, run_check
     from metstandards.gates.complexity import MODULE_AVERAGE, MODULE_MAINTAINABILITY, PROJECT
 
-    config, registry, settings = _check_setup(project)
+    config, registry, settings = _check_setup(project, config_file)
     path = _baseline_path(config, settings, output_file)
     show = Progress(sys.stderr.isatty() if progress is None else progress)
     request = CheckRequest(config, registry, settings, skip=frozenset({*skip, "version-tag"}))

@@ -53,6 +53,18 @@ def render(result: LintResult, color: bool) -> str:
     return visible(text)
 
 
+def render_findings(result: LintResult, color: bool) -> str:
+    """The findings only, one a line, without any summary (``--quiet``); "" when none."""
+    lines = _finding_lines(result, _Painter(color))
+    return visible("".join(line + "\n" for line in lines))
+
+
+def render_summary(report: CheckReport, color: bool) -> str:
+    """``check``'s table by standard and its verdict, without the findings (``--statistics``
+    prints its counts above them)."""
+    return visible("\n".join(_summary_lines(report, _Painter(color))) + "\n")
+
+
 def _render_lint(result: LintResult, paint: _Painter) -> str:
     lines = _finding_lines(result, paint)
     if not result.findings:
@@ -91,11 +103,17 @@ _STATUS_STYLE = {"passed": _GREEN, "findings": _RED, "not-run": _RED, "skipped":
 
 
 def _render_check(report: CheckReport, paint: _Painter) -> str:
-    from metstandards.check.report import summary
-
     lines = _finding_lines(report, paint)
     if lines:
         lines.append("")
+    lines += _summary_lines(report, paint)
+    return "\n".join(lines) + "\n"
+
+
+def _summary_lines(report: CheckReport, paint: _Painter) -> list[str]:
+    from metstandards.check.report import summary
+
+    lines: list[str] = []
     rows = summary(report)
     width = max(len(row.standard) for row in rows)
     check_width = max(len(row.check) for row in rows)
@@ -120,7 +138,7 @@ def _render_check(report: CheckReport, paint: _Painter) -> str:
     lines.append("")
     lines.append(_verdict(report, paint))
     lines.extend(_baseline_lines(report))
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _verdict(report: CheckReport, paint: _Painter) -> str:

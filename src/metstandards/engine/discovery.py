@@ -1,11 +1,19 @@
-"""Find the files to check: include/exclude patterns, nested ``.gitignore`` files, file roles.
+"""Find the files to check: git's list of them, include/exclude patterns, file roles.
+
+In a git work tree, the candidates are what git lists (``gitfiles``): every tracked file, even
+one that a ``.gitignore`` matches, and the untracked files no ignore rule matches; submodules
+and nested repositories are not entered. Elsewhere (no work tree, no git, git refusing), the
+directories are walked and nested ``.gitignore`` files read by our own matcher, where a deeper
+``.gitignore`` overrides a shallower one, as in git. Either way the configuration's
+``include`` and ``exclude`` patterns then apply.
 
 Patterns use gitignore syntax everywhere (``tests/`` matches a directory at any depth,
-``/setup.py`` only at the root); a deeper ``.gitignore`` overrides a shallower one, as in git.
-Excludes apply to paths given explicitly too, because pre-commit passes every staged file.
-Directory symlinks are not followed, so a symlink loop can never make the walk run forever; a
-``*.py`` that cannot be checked (a looping or dangling symlink, a FIFO, a path outside the root) is
-reported as not checked instead of silently skipped.
+``/setup.py`` only at the root). Excludes apply to paths given explicitly too, because
+pre-commit passes every staged file. Directory symlinks are not followed, so a symlink loop can
+never make the walk run forever; a file meant to be checked that cannot be (a looping or
+dangling symlink, a FIFO, a path outside the root) is reported as not checked instead of
+silently skipped. A tracked file deleted from the work tree is not there to check: it is left
+out.
 """
 
 from __future__ import annotations
@@ -15,9 +23,11 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from metstandards.config import Config
+from metstandards.engine.gitfiles import listed_files
 from metstandards.engine.patterns import Patterns
 from metstandards.rule import Role
 
@@ -60,6 +70,8 @@ class Discovery:
         self._exclude = Patterns(config.exclude)
         self._tests = Patterns(config.test_paths)
         self._other = Patterns(config.non_package_paths)
+        #: Whether ``exclude`` matches a directory, by relative path, as looked up.
+        self._excluded_directories: dict[str, bool] = {}
 
     def role(self, relpath: str) -> Role:
         if self._tests.matches(relpath):
@@ -137,6 +149,10 @@ class Discovery:
         if not target.is_relative_to(self.root):
             yield Unreachable(target.as_posix(), f"outside the project root {self.root}")
             return
+        directory = target.is_dir() and not target.is_symlink()
+        if self._git_listed is not None and (directory or target.is_file()):
+            yield from self._from_git(target, directory, self._git_listed)
+            return
         chain = self._ancestry(target)
         if chain is None:
             return
@@ -148,6 +164,58 @@ class Discovery:
             yield self._source(target)
         else:
             yield Unreachable(self._relative(target), _stat_problem(target))
+
+    @cached_property
+    def _git_listed(self) -> frozenset[str] | None:
+        """What git lists below the root, or None outside a git work tree (read once)."""
+        return listed_files(self.root)
+
+    def _excluded(self, relpath: str) -> bool:
+        """Whether the configuration's ``exclude`` matches the file ``relpath`` or a directory
+        above it (what the walk would never have entered)."""
+        known = self._excluded_directories
+        parts = relpath.split("/")
+        for depth in range(1, len(parts)):
+            directory = "/".join(parts[:depth])
+            if directory not in known:
+                known[directory] = bool(self._exclude.verdict(directory, True))
+            if known[directory]:
+                return True
+        return bool(self._exclude.verdict(relpath, False))
+
+    def _from_git(
+        self, target: Path, directory: bool, listed: frozenset[str]
+    ) -> Iterator[SourceFile | Unreachable]:
+        """The files git lists at or below ``target`` that the configuration lets through. A
+        file given by name needs no ``include`` match (as when walking), only git's listing."""
+        relpath = self._relative(target) if target != self.root else ""
+        if not directory:
+            if relpath in listed and not self._excluded(relpath):
+                yield self._source(target)
+            return
+        prefix = relpath + "/" if relpath else ""
+        for path in listed:
+            wanted = path.startswith(prefix) and self._include.verdict(path, False)
+            if wanted and not self._excluded(path):
+                yield from self._on_disk(path)
+
+    def _on_disk(self, relpath: str) -> Iterator[SourceFile | Unreachable]:
+        """A listed path as it is in the work tree: a file to check, a problem to report, or
+        nothing (a tracked file deleted, a submodule's directory)."""
+        path = self.root / relpath
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            if path.is_symlink():  # dangling
+                yield Unreachable(relpath, _stat_problem(path))
+            return
+        except OSError:
+            yield Unreachable(relpath, _stat_problem(path))
+            return
+        if stat.S_ISREG(mode):
+            yield SourceFile(path, relpath, self.role(relpath))
+        elif not stat.S_ISDIR(mode) or path.is_symlink():
+            yield Unreachable(relpath, _stat_problem(path))
 
     def _walk(
         self, directory: Path, relpath: str, chain: _Chain

@@ -142,7 +142,9 @@ def markdown(found: list[Entry]) -> str:
     for entry in found:
         # The entry's own sections become level-three headings under its level-two title.
         body = _HEADING.sub(lambda m: "#" + m.group(1) + " ", entry.doc)
-        lines += ["", f"## {entry.title}", "", body]
+        # A stable anchor per entry (#ms202), which editors link diagnostics to: the heading's
+        # own anchor changes with its name and severity.
+        lines += ["", f'<a id="{entry.code.lower()}"></a>', "", f"## {entry.title}", "", body]
     return "\n".join(lines) + "\n"
 
 

@@ -20,11 +20,25 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 
 
 def _declared() -> list[Requirement]:
-    """Every requirement of the test environment: the dependencies and the test and tools
-    extras (the test extra names ``metstandards[tools]``, which is this project)."""
+    """Every requirement of the test environment: the dependencies, the test extra and the
+    extras of this project that it names (``metstandards[tools,server]``), and theirs."""
     extras = PROJECT["optional-dependencies"]
-    named = [*PROJECT["dependencies"], *extras["test"], *extras["tools"]]
-    return [r for r in map(Requirement, named) if canonicalize_name(r.name) != "metstandards"]
+    found: list[Requirement] = []
+    pending, seen = [*PROJECT["dependencies"], *extras["test"]], {"test"}
+    while pending:
+        requirement = Requirement(pending.pop())
+        if canonicalize_name(requirement.name) != "metstandards":
+            found.append(requirement)
+            continue
+        for extra in sorted(requirement.extras - seen):
+            seen.add(extra)
+            pending.extend(extras[extra])
+    return found
+
+
+def test_the_test_extra_brings_the_tools_and_the_language_server() -> None:
+    names = {canonicalize_name(r.name) for r in _declared()}
+    assert {"ruff", "mypy", "pygls", "pytest-lsp"} <= names
 
 
 def _pins() -> dict[str, list[Version]]:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from metstandards.repository.git import GitError, run_git
-
 
 def in_work_tree(root: Path) -> bool:
     """Whether ``root`` lies in a git work tree, decided without running git: the nearest
@@ -43,6 +41,9 @@ def listed_files(root: Path) -> frozenset[str] | None:
     untracked but not ignored. None when git cannot say (see the module docstring)."""
     if not in_work_tree(root):
         return None
+    # Here, not at the top: a run outside a work tree never needs subprocess (its start-up).
+    from metstandards.repository.git import GitError, run_git
+
     try:
         listing = run_git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     except GitError:

@@ -234,3 +234,16 @@ async def test_a_notebooks_findings_are_published_on_their_cells(
         )
     )
     await published(client, cells[2], lambda found: not found)
+
+
+async def test_a_project_large_enough_for_the_process_pool_is_linted(
+    client: Client, project: Path
+) -> None:
+    """The first lint of a project of more than a few dozen files checks them on the process
+    pool, whose workers come from a fork server (the server has threads by then); the project
+    rule then sees a seed in a file that is not open."""
+    for number in range(40):
+        (project / "pkg" / f"module_{number:02}.py").write_text(SAFE, encoding="utf-8")
+    (project / "pkg" / "seeding.py").write_text(SEED, encoding="utf-8")
+    uri = open_document(client, project / "pkg" / "io.py", UNSAFE + DRAW)
+    assert codes(await published(client, uri, bool)) == ["MS202"]

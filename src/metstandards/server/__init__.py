@@ -16,7 +16,17 @@ from __future__ import annotations
 
 
 def serve(debounce: float = 0.3) -> None:
-    """Serve one client over stdin and stdout until it sends ``exit`` or closes the stream."""
+    """Serve one client over stdin and stdout until it sends ``exit`` or closes the stream.
+
+    A project's first lint checks its files on a process pool. The server has threads by then
+    (pygls reads the client in one), and forking a process with threads can leave a lock held
+    in the child forever, so the pool's workers come from a fork server: a process started
+    with fork and exec, which forks them from its one thread. A platform without one keeps its
+    default."""
+    import multiprocessing
+
     from metstandards.server.app import build
 
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.set_start_method("forkserver", force=True)
     build(debounce).start_io()

@@ -211,3 +211,35 @@ def test_the_cache_answers_an_unchanged_notebook_and_sees_a_changed_one(project:
     changed = project.lint(use_cache=True)
     assert changed.files_from_cache == 0
     assert placed(changed) == [(NB, 1, 2, 9, "MS202")]
+
+
+def _with_a_large_output(document: str, kib: int) -> str:
+    """``document`` with a PNG output of ``kib`` KiB on its first code cell, as Jupyter saves an
+    executed notebook with a plot."""
+    data = json.loads(document)
+    cell = next(c for c in data["cells"] if c["cell_type"] == "code")
+    cell["outputs"] = [
+        {
+            "output_type": "display_data",
+            "data": {"image/png": "iVBORw0KGgo" + "A" * (kib * 1024)},
+            "metadata": {},
+        }
+    ]
+    return json.dumps(data)
+
+
+def test_the_size_limit_is_on_the_code_of_the_cells_not_on_their_outputs(
+    project: Project,
+) -> None:
+    """An executed notebook holds its plots: megabytes that are not code."""
+    project.configure("[tool.metstandards]\nmax-file-size-kb = 64\n")
+    project.write({NB: _with_a_large_output(notebook(UNSAFE), kib=512)})
+    assert placed(project.lint()) == [(NB, 1, 2, 9, "MS202")]
+
+
+def test_a_notebook_whose_code_is_over_the_size_limit_is_not_checked(project: Project) -> None:
+    project.configure("[tool.metstandards]\nmax-file-size-kb = 1\n")
+    project.write({NB: notebook(UNSAFE + "x = 1  # padding\n" * 100)})
+    (finding,) = project.lint().findings
+    assert finding.code == "MS000"
+    assert "code cells hold 1 KiB, over the max-file-size-kb limit of 1" in finding.message

@@ -166,10 +166,14 @@ def analyze_notebook(
     rule_types: Sequence[type[Rule]],
     known_prefixes: frozenset[str],
     options: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    max_code_bytes: int | None = None,
 ) -> FileResult:
     """Check a notebook's code with ``rule_types`` (those that apply in notebooks). Findings
     and suppressions stay in lines of the checked text, so that suppressions match as in any
-    file; the result's ``cells`` locate them by cell once the run is done (:func:`in_cells`)."""
+    file; the result's ``cells`` locate them by cell once the run is done (:func:`in_cells`).
+    ``max_code_bytes`` (``max-file-size-kb``) limits the code of the cells, not the file, whose
+    outputs may be far larger."""
     from metstandards.engine.analyze import analyze, not_checked
 
     try:
@@ -177,6 +181,10 @@ def analyze_notebook(
     except NotebookError as error:
         return not_checked(path, role, error.reason, error.line, error.column)
     code = source.text.encode("utf-8")
+    if max_code_bytes is not None and len(code) > max_code_bytes:
+        size, limit = len(code) // 1024, max_code_bytes // 1024
+        reason = f"its code cells hold {size} KiB, over the max-file-size-kb limit of {limit}"
+        return not_checked(path, role, reason)
     result = analyze(path, role, package, code, rule_types, known_prefixes, options, by_role=False)
     result.cells = source.cells
     return result

@@ -112,6 +112,7 @@ def _check(job: tuple[str, Role, str, bytes]) -> dict[str, Any]:
             _WORKER["notebook_rules"],
             _WORKER["prefixes"],
             _WORKER["options"],
+            max_code_bytes=_WORKER["max_bytes"],
         ).to_json()
     return analyze(
         path, role, package, data, _WORKER["rules"], _WORKER["prefixes"], _WORKER["options"]
@@ -179,8 +180,20 @@ def _cache_key(config: Config, registry: Registry, rules: Sequence[type[Rule]]) 
     )
 
 
+#: How large a notebook file may be, outputs included: ``max-file-size-kb`` limits the code of
+#: its cells (``notebook.analyze_notebook``), since an executed notebook holds its plots and
+#: tables too, often megabytes of them. This only keeps a huge file out of memory.
+_NOTEBOOK_FILE_LIMIT = 256 * 1024 * 1024
+
+
+def _file_limit(relpath: str, limit_bytes: int) -> int:
+    """How many bytes the file at ``relpath`` may have (see ``_NOTEBOOK_FILE_LIMIT``)."""
+    return max(limit_bytes, _NOTEBOOK_FILE_LIMIT) if notebook.is_notebook(relpath) else limit_bytes
+
+
 def _read(source: SourceFile, limit_bytes: int) -> bytes | str:
     """The file's bytes, or why it could not be read."""
+    limit_bytes = _file_limit(source.relpath, limit_bytes)
     try:
         size = source.path.stat().st_size
         if size > limit_bytes:
@@ -288,6 +301,7 @@ def bind_workers(config: Config, registry: Registry, rules: Sequence[type[Rule]]
     )
     _WORKER["prefixes"] = registry.prefixes
     _WORKER["options"] = dict(config.options)
+    _WORKER["max_bytes"] = config.max_file_size_kb * 1024
 
 
 @dataclass
@@ -361,7 +375,11 @@ def _check_files(
             results[source.relpath] = cached
             from_cache += 1
             continue
-        data = _read(source, limit) if buffer is None else _within_limit(buffer, limit)
+        data = (
+            _read(source, limit)
+            if buffer is None
+            else _within_limit(buffer, _file_limit(source.relpath, limit))
+        )
         if isinstance(data, str):
             results[source.relpath] = not_checked(source.relpath, source.role, data)
             continue

@@ -10,8 +10,9 @@ class FileNotChecked(Rule):
     Reports a file that metstandards was asked to check but could not: a syntax error (at the
     error's position), bytes that are not valid in the file's encoding, a file over
     `max-file-size-kb`, nesting deeper than the parser can take, an unreadable file, a FIFO or
-    other non-regular file, a dangling symlink or a symlink loop. Every other file is still
-    checked.
+    other non-regular file, a dangling symlink or a symlink loop; a notebook that is not valid
+    JSON or nbformat, or whose code cells (not their outputs) are over `max-file-size-kb`. Every
+    other file is still checked.
 
     ## Why is this bad?
     A check that did not run must never look like a check that passed. A file the parser rejects

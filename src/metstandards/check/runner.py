@@ -21,7 +21,7 @@ from metstandards.check.duplicates import fold_outcomes
 from metstandards.check.report import CheckReport
 from metstandards.check.settings import CheckSettings
 from metstandards.config import Config
-from metstandards.engine.discovery import Discovery, SourceFile
+from metstandards.engine.discovery import Discovery, SourceFile, Unreachable
 from metstandards.engine.notebook import is_notebook
 from metstandards.engine.patterns import Patterns
 from metstandards.engine.runner import LintResult, run_lint
@@ -62,13 +62,24 @@ class CheckRequest:
 _RUFF_SOURCES = ("*.pyi", "*.ipynb")
 
 
-def _discover(request: CheckRequest) -> list[SourceFile]:
-    """The project's files under the configuration's excludes: those lint reads, and the stubs
-    and notebooks ruff reads too."""
+def _discover(request: CheckRequest) -> tuple[list[SourceFile], list[Unreachable]]:
+    """The project's files under the configuration's excludes (those lint reads, and the stubs
+    and notebooks ruff reads too), and those that could not be read: found once for every
+    part of the run."""
     config = request.config
     wider = replace(config, include=(*config.include, *_RUFF_SOURCES))
-    files, _ = Discovery(wider).files(list(request.targets) or [config.root])
-    return files
+    return Discovery(wider).files(list(request.targets) or [config.root])
+
+
+def _linted(
+    request: CheckRequest, files: list[SourceFile], unreachable: list[Unreachable]
+) -> tuple[list[SourceFile], list[Unreachable]]:
+    """Of what ``_discover`` found, what lint reads (its ``include``)."""
+    linted = Patterns(request.config.include)
+    return (
+        [f for f in files if linted.matches(f.relpath)],
+        [u for u in unreachable if linted.matches(u.relpath)],
+    )
 
 
 def _context(
@@ -92,7 +103,11 @@ def _context(
     )
 
 
-def _lint(request: CheckRequest, files_done: FilesDone | None) -> tuple[Outcome, LintResult]:
+def _lint(
+    request: CheckRequest,
+    files_done: FilesDone | None,
+    found: tuple[list[SourceFile], list[Unreachable]],
+) -> tuple[Outcome, LintResult]:
     result = run_lint(
         request.config,
         request.registry,
@@ -100,6 +115,7 @@ def _lint(request: CheckRequest, files_done: FilesDone | None) -> tuple[Outcome,
         use_cache=request.use_cache,
         workers=request.workers,
         progress=files_done,
+        discovered=found,
     )
     if result.files_checked == 0:
         return Outcome.skipped("lint", "no Python files"), result
@@ -174,7 +190,7 @@ def run_check(
     """
     enabled = [name for name in CHECKS if name in request.settings.checks]
     to_run = [name for name in enabled if _selected(request, name)]
-    files = _discover(request)
+    files, unreachable = _discover(request)
     results: dict[str, Outcome] = {}
     lint: list[LintResult] = []
 
@@ -184,7 +200,7 @@ def run_check(
         began = time.perf_counter()
         try:
             if name == "lint":
-                outcome, result = _lint(request, files_done)
+                outcome, result = _lint(request, files_done, _linted(request, files, unreachable))
                 lint.append(result)
             else:
                 context = _context(request, files, request.settings.table(name))
@@ -278,4 +294,4 @@ def complexity_snapshot(request: CheckRequest) -> Snapshot:
     """Today's complexity of every measured block, for ``metstandards baseline``."""
     from metstandards.gates.complexity import snapshot
 
-    return snapshot(_context(request, _discover(request), request.settings.table("complexity")))
+    return snapshot(_context(request, _discover(request)[0], request.settings.table("complexity")))

@@ -249,8 +249,11 @@ def run_lint(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     buffers: Mapping[str, bytes] | None = None,
+    discovered: tuple[list[SourceFile], list[Unreachable]] | None = None,
 ) -> LintResult:
     """Check ``targets`` (all of the root when empty) and return the reportable findings.
+    ``discovered``: the files of ``targets`` and those that could not be read, where the caller
+    has found them already (``check`` finds them once for all its parts).
 
     ``progress(done, total)`` is called as files that were not in the cache get checked.
     ``buffers`` maps paths relative to the root to contents that replace the files' on disk (an
@@ -261,7 +264,7 @@ def run_lint(
 
     rules = registry.selected(config.select, config.ignore)
     project_rules: list[type[ProjectRule]] = [r for r in rules if issubclass(r, ProjectRule)]
-    scope = _Scope.of(config, targets, bool(project_rules), buffers)
+    scope = _Scope.of(config, targets, bool(project_rules), buffers, discovered)
 
     cache = Cache(config.root / config.cache_dir, _cache_key(config, registry, rules))
     if use_cache:
@@ -323,10 +326,13 @@ class _Scope:
         targets: Sequence[Path],
         project_rules: bool,
         buffers: Mapping[str, bytes],
+        discovered: tuple[list[SourceFile], list[Unreachable]] | None = None,
     ) -> _Scope:
         discovery = Discovery(config)
         whole = not targets or any(Path(os.path.normpath(t)) == config.root for t in targets)
-        requested, unreachable = discovery.files(targets or [config.root])
+        if discovered is None:
+            discovered = discovery.files(targets or [config.root])
+        requested, unreachable = list(discovered[0]), list(discovered[1])
         if buffers:  # a buffer's file may not exist on disk (yet): its content is the buffer's
             absent = [u for u in unreachable if u.relpath in buffers]
             unreachable = [u for u in unreachable if u.relpath not in buffers]

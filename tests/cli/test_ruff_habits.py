@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import write_project
+from conftest import notebook, write_project
 
 from metstandards.check import runner as check_runner
 from metstandards.cli import main
@@ -213,6 +213,14 @@ def test_stdin_is_checked_as_the_named_file(root: Path) -> None:
     assert [f["path"] for f in json.loads(as_json.stdout)["findings"]] == ["pkg/ok.py"]
 
 
+def test_a_notebook_on_stdin_is_checked_cell_by_cell(root: Path) -> None:
+    """An editor pipes the notebook's JSON as it is saved."""
+    buffer = notebook("md:# Explore", "import torch", "state = torch.load(path)")
+    result = run("lint", "--stdin-filename", "notebooks/explore.ipynb", "-", stdin=buffer.encode())
+    assert result.exit_code == 1
+    assert result.output.startswith("notebooks/explore.ipynb:cell 3:1:9: MS202 ")
+
+
 def test_stdin_takes_role_settings_and_project_from_the_named_path(
     root: Path, tmp_path: Path
 ) -> None:
@@ -248,7 +256,7 @@ def test_stdin_sees_the_rest_of_the_project(root: Path) -> None:
         (("-",), "name the file it stands for with --stdin-filename PATH"),
         (("--stdin-filename", "pkg/a.py", "-", "pkg"), "cannot be checked together"),
         (("--stdin-filename", "pkg/a.py", "pkg"), "pass `-` (or no path), not pkg"),
-        (("--stdin-filename", "pkg/a.txt", "-"), "not a Python file (.py or .pyi)"),
+        (("--stdin-filename", "pkg/a.txt", "-"), "not a Python file or notebook"),
         (("--stdin-filename", "pkg.py", "-"), "is a directory"),
     ],
 )

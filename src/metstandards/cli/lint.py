@@ -175,8 +175,9 @@ def _stdin_buffer(
             "--stdin-filename checks standard input: pass `-` (or no path), not "
             + ", ".join(str(p) for p in paths)
         )
-    if stdin_filename.suffix not in (".py", ".pyi"):
-        fail(f"--stdin-filename {stdin_filename}: not a Python file (.py or .pyi)")
+    if stdin_filename.suffix not in (".py", ".pyi", ".ipynb"):
+        kinds = "not a Python file or notebook (.py, .pyi, .ipynb)"
+        fail(f"--stdin-filename {stdin_filename}: {kinds}")
     if stdin_filename.is_dir():
         fail(f"--stdin-filename {stdin_filename}: is a directory")
     return stdin_filename, sys.stdin.buffer.read()

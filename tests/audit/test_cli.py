@@ -249,6 +249,23 @@ def test_the_command_runs_as_installed(demo: list[Path], tmp_path: Path) -> None
     assert "station-qc" in done.stdout
 
 
+def test_workers_end_quietly_with_the_run(demo: list[Path], tmp_path: Path) -> None:
+    """The workers of a parallel audit are stopped at its end; nothing of theirs is printed."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "metstandards", "audit", *map(str, demo), "--jobs", "2",
+         "--cache-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") > 3
+    assert "Traceback" not in done.stderr
+    assert done.stderr == ""
+
+
 def test_progress_counts_repositories_on_stderr(demo: list[Path], tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["audit", *map(str, demo[1:]), "--cache-dir", str(tmp_path), "--progress"]

@@ -66,7 +66,14 @@ def audit_all(
     if not targets:
         return entries
     workers = max(1, min(jobs, len(targets)))
-    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+    context = _context()
+    # Bound to this process like lint's workers: they leave SIGINT and SIGTERM to their defaults
+    # (a handler inherited through fork turned the SIGTERM that ends them below into a
+    # traceback) and end when this process does.
+    parent = {"parent": os.getpid(), "direct": context.get_start_method() != "forkserver"}
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_bind_worker, initargs=(parent,)
+    ) as pool:
         started = time.monotonic()
         futures = {pool.submit(audit_one, target, options): target for target in targets}
         for entry in _results(futures, options.timeout, started, workers):
@@ -77,6 +84,12 @@ def audit_all(
         for child in multiprocessing.active_children():
             child.terminate()
     return sorted(entries, key=lambda entry: entry["name"])
+
+
+def _bind_worker(parent: dict[str, Any]) -> None:
+    from metstandards.engine.workers import bind_to_parent
+
+    bind_to_parent(parent["parent"], parent["direct"])
 
 
 def _context() -> Any:

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,16 @@ def legacy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     installed = run(sys.executable, "-m", "pre_commit", "install", cwd=root, home=home)
     assert installed.returncode == 0, installed.stdout
     return root, home
+
+
+@pytest.fixture(autouse=True)
+def _clean_work_tree(legacy: tuple[Path, Path]) -> Iterator[None]:
+    """Each test starts from the last commit: a commit its hooks refused leaves its files
+    staged, which the next test (in any order) would commit too."""
+    yield
+    root, _ = legacy
+    git("reset", "--hard", "--quiet", cwd=root)
+    git("clean", "-d", "--force", "--quiet", cwd=root)
 
 
 def commit(root: Path, home: Path) -> subprocess.CompletedProcess[str]:

@@ -55,6 +55,14 @@ class CheckReport(LintResult):
         return any(f.severity is Severity.ERROR for f in self.findings)
 
     @property
+    def verdict(self) -> str:
+        """``failed`` (an error finding), ``incomplete`` (a check did not run, or nothing was
+        checked at all: never a pass) or ``passed``."""
+        if self.failed:
+            return "failed"
+        return "incomplete" if self.not_run or self.nothing_checked else "passed"
+
+    @property
     def exit_status(self) -> int:
         if self.failed:
             return 1

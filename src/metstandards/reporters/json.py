@@ -36,7 +36,7 @@ def _check_fields(report: CheckReport) -> dict[str, Any]:
     from metstandards.check.report import summary
 
     return {
-        "status": "failed" if report.failed else "incomplete" if report.not_run else "passed",
+        "status": report.verdict,
         "exit_status": report.exit_status,
         "checks": [
             {

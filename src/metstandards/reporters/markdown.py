@@ -66,7 +66,7 @@ def _summary(report: CheckReport) -> list[str]:
     """The verdict and the table by standard, then what the baseline hid."""
     from metstandards.check.report import summary
 
-    verdict = "failed" if report.failed else "incomplete" if report.not_run else "passed"
+    verdict = report.verdict
     lines = ["", f"**Result: {verdict}**", "", "| Standard | Check | Result |", "|---|---|---|"]
     noted: set[str] = set()
     for row in summary(report):

@@ -158,5 +158,12 @@ def _verdict(report: CheckReport, paint: _Painter) -> str:
             _RED,
             _BOLD,
         )
+    if report.nothing_checked:
+        return paint(
+            "Incomplete: nothing was checked (no file to check in the project: a wrong path, or "
+            "an empty project); not a pass.",
+            _RED,
+            _BOLD,
+        )
     suffix = f" ({_plural(warnings, 'warning')})" if warnings else ""
     return paint(f"Passed{suffix}.", _GREEN, _BOLD)

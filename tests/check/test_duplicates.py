@@ -76,3 +76,12 @@ def test_a_repository_adds_a_rule_to_the_table(tmp_path: Path) -> None:
 def test_a_bad_entry_names_the_file_line_and_key(tmp_path: Path, entry: str, words: str) -> None:
     with pytest.raises(ConfigError, match=rf"pyproject.toml:2: .*{words}"):
         _settings(tmp_path, entry)
+
+
+def test_two_findings_of_one_code_at_one_place_both_stay_as_they_are() -> None:
+    """MS501's module and project averages both start at a module's first line."""
+    span = Span(1, 1, 1, 1)
+    module = Finding.at("pkg/m.py", span, "MS501", "complexity", Severity.ERROR, "module's")
+    project = Finding.at("pkg/m.py", span, "MS501", "complexity", Severity.ERROR, "project's")
+    (outcome,) = fold_outcomes([Outcome.ran("complexity", [module, project])], SAME)
+    assert [f.message for f in outcome.findings] == ["module's", "project's"]

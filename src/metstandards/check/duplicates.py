@@ -21,6 +21,15 @@ from metstandards.results import Outcome, Status
 def fold(findings: Iterable[Finding], same: Mapping[str, Sequence[str]]) -> list[Finding]:
     """``findings`` with every tool finding that ``same`` maps to a rule finding at its site
     folded into that finding, whose message then ends with "(also bandit B301, ...)"."""
+    return sorted(_folding(findings, same).values())
+
+
+def _folding(
+    findings: Iterable[Finding], same: Mapping[str, Sequence[str]]
+) -> dict[Finding, Finding]:
+    """Each finding that stays, as it is shown (with "(also ...)" where others were folded
+    into it); a folded-away finding is not a key. By the finding itself, not its place: two
+    findings of one code may start at the same place (MS501's module and project averages)."""
     by_site: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     owner = {tool_code: rule for rule, codes in same.items() for tool_code in codes}
     listed = list(findings)
@@ -43,12 +52,12 @@ def fold(findings: Iterable[Finding], same: Mapping[str, Sequence[str]]) -> list
             kept.append(finding)
         else:
             also[target].append(finding.code.replace(":", " ", 1))
-    return sorted(
-        replace(f, message=f"{f.message} (also {', '.join(sorted(set(also[f])))})")
+    return {
+        f: replace(f, message=f"{f.message} (also {', '.join(sorted(set(also[f])))})")
         if f in also
         else f
         for f in kept
-    )
+    }
 
 
 def fold_outcomes(
@@ -56,14 +65,13 @@ def fold_outcomes(
 ) -> list[Outcome]:
     """Every outcome with its findings folded (see :func:`fold`); a check whose findings were
     all folded away passed, and its note says where they went."""
-    everything = [f for outcome in outcomes for f in outcome.findings]
-    folded = {_site(f): f for f in fold(everything, same)}
+    folded = _folding([f for outcome in outcomes for f in outcome.findings], same)
     result = []
     for outcome in outcomes:
         if not outcome.findings:
             result.append(outcome)
             continue
-        kept = tuple(folded[_site(f)] for f in outcome.findings if _site(f) in folded)
+        kept = tuple(folded[f] for f in outcome.findings if f in folded)
         gone = len(outcome.findings) - len(kept)
         if not gone and kept == outcome.findings:
             result.append(outcome)
@@ -75,7 +83,3 @@ def fold_outcomes(
         status = Status.FINDINGS if kept else Status.PASSED
         result.append(replace(outcome, findings=kept, status=status, reason=note))
     return result
-
-
-def _site(finding: Finding) -> tuple[str, int, int, str]:
-    return (finding.path, finding.line, finding.column, finding.code)

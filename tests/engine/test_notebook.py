@@ -153,6 +153,12 @@ def test_notebook_ignore_of_ms001_leaves_unused_suppressions_in_notebooks_unrepo
             (1, 1),
         ),
         (b'{"nbformat": 4, "x": "caf\xe9"}', "not a notebook: not UTF-8", (1, 1)),
+        (
+            b'{"nbformat": 4, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "not a notebook: JSON nested too deep to read",
+            (1, 1),
+        ),
+        (b'{"nbformat": 4, "x": ' + b"9" * 5000 + b"}", "not a notebook: invalid JSON", (1, 1)),
     ],
 )
 def test_a_file_that_is_no_readable_notebook_is_not_checked(

@@ -126,6 +126,10 @@ def _notebook(data: bytes) -> Any:
     except json.JSONDecodeError as error:
         reason = f"not a notebook: invalid JSON: {error.msg}"
         raise NotebookError(reason, error.lineno, error.colno) from None
+    except RecursionError:
+        raise NotebookError("not a notebook: JSON nested too deep to read") from None
+    except ValueError as error:  # a number longer than Python converts (int_max_str_digits)
+        raise NotebookError(f"not a notebook: invalid JSON: {error}") from None
     version = raw.get("nbformat") if isinstance(raw, dict) else None
     if not isinstance(version, int) or isinstance(version, bool):
         raise NotebookError("not a notebook: the JSON has no integer `nbformat` version")

@@ -80,3 +80,37 @@ def test_an_installed_plugin_runs_only_once_its_prefix_is_selected(tmp_path: Pat
     done = metstandards("lint", "--no-cache", cwd=project, pythonpath=site)
     assert done.returncode == 0, done.stderr
     assert marker.exists()
+
+
+@pytest.mark.slow
+def test_no_git_command_starts_the_repositorys_fsmonitor(tmp_path: Path) -> None:
+    """A repository's ``core.fsmonitor`` names a program that git starts whenever it reads the
+    index (``git ls-files`` does). Every git command ``check`` runs on the checked repository
+    (is the project's ``.venv`` tracked, where is the top of the work tree, which tag is on
+    HEAD) runs without it."""
+    from metstandards.gates.version_tag import current_tag
+    from metstandards.repository.part import _top_level
+    from metstandards.tools.environment import project_interpreter
+
+    root = tmp_path / "repo"
+    venv_python = root / ".venv" / "bin" / "python"
+    venv_python.parent.mkdir(parents=True)
+    venv_python.write_text("#!/bin/sh\n")
+    venv_python.chmod(0o755)
+    marker = tmp_path / "fsmonitor-ran"
+    hook = tmp_path / "fsmonitor.sh"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    hook.chmod(0o755)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"], ["tag", "v1.0"]):
+        subprocess.run([*git, *command], cwd=root, check=True)
+    subprocess.run(["git", "config", "core.fsmonitor", str(hook)], cwd=root, check=True)
+    subprocess.run(["git", "ls-files"], cwd=root, check=True, capture_output=True)
+    assert marker.exists(), "git itself starts the program: the test would prove nothing"
+    marker.unlink()
+
+    interpreter = project_interpreter(root, "", untrusted=False)
+    assert interpreter.origin == "the environment metstandards runs in"  # .venv is tracked
+    assert _top_level(root) == root.resolve()
+    assert current_tag(root) == "v1.0"
+    assert not marker.exists()

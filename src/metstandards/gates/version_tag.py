@@ -8,8 +8,6 @@ fallback, and ``check_version_tag`` compares it with the declared version (read 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import TypeGuard
@@ -38,7 +36,6 @@ DEFAULT_CHANGELOG_FILES = (
 )
 _TAG_REF = "refs/tags/"
 _FORMS = "release versions are written 1.2.3, 1.2.3rc1 or 1.2.3.post1 (PEP 440)"
-_GIT_TIMEOUT_S = 30
 
 DOC = """\
 A release tag that does not name the version the project declares.
@@ -111,17 +108,13 @@ def current_tag(root: Path) -> str | None:
     With several tags on ``HEAD`` git picks one (``git describe --tags --exact-match``); pass
     ``--tag`` to choose. No git, no repository or no tag all mean "not on a tag".
     """
-    git = shutil.which("git")
-    if git is None:
-        return None
-    command = [git, "describe", "--tags", "--exact-match", "HEAD"]
+    from metstandards.repository.git import GitError, run_git
+
     try:
-        done = subprocess.run(
-            command, cwd=root, capture_output=True, text=True, timeout=_GIT_TIMEOUT_S, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        tag = run_git(root, "describe", "--tags", "--exact-match", "HEAD")
+    except GitError:
         return None
-    return (done.stdout.strip() or None) if done.returncode == 0 else None
+    return tag.decode("utf-8", "replace").strip() or None
 
 
 def check_version_tag(ctx: CheckContext, tag: str | None) -> Outcome:

@@ -11,7 +11,6 @@ git work tree, since the checks read git's metadata; elsewhere it is skipped, wi
 
 from __future__ import annotations
 
-import subprocess  # nosec B404
 from pathlib import Path
 
 from metstandards.findings import Finding, Severity, Span
@@ -60,17 +59,10 @@ def _finding(result: Result) -> Finding:
 
 
 def _top_level(root: Path) -> Path | None:
+    from metstandards.repository.git import GitError, run_git
+
     try:
-        done = subprocess.run(  # nosec B603 B607 - git with fixed arguments, no shell
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        top = run_git(root, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape")
+    except GitError:
         return None
-    if done.returncode != 0 or not done.stdout.strip():
-        return None
-    return Path(done.stdout.strip()).resolve()
+    return Path(top.strip()).resolve() if top.strip() else None

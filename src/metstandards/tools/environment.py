@@ -14,7 +14,6 @@ request could commit a script named ``.venv/bin/python``), and in ``untrusted`` 
 from __future__ import annotations
 
 import os
-import subprocess  # nosec B404
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,18 +86,14 @@ def _same(first: Path, second: Path) -> bool:
 
 
 def _tracked(root: Path, path: Path) -> bool:
-    """Whether git tracks ``path`` or anything under the virtual environment it belongs to."""
+    """Whether git tracks ``path`` or anything under the virtual environment it belongs to.
+    git runs hardened: reading the index would otherwise start the repository's
+    ``core.fsmonitor`` program."""
+    from metstandards.repository.git import GitError, run_git
+
     relative = os.path.relpath(path, root)
     top = relative.split(os.sep, 1)[0]
     try:
-        listed = subprocess.run(  # nosec B603 B607 - git with fixed arguments, no shell
-            ["git", "ls-files", "--", top],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False  # no git: nothing is tracked
-    return bool(listed.stdout.strip())
+        return bool(run_git(root, "ls-files", "--", top).strip())
+    except GitError:
+        return False  # no git, or not a repository: nothing is tracked

@@ -264,16 +264,21 @@ def load_profile(name: str, table: str = "lint") -> dict[str, Any]:
     return section
 
 
-def read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
-    """The text of ``path`` and its ``[tool.metstandards]`` table (ConfigError if broken)."""
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text of the TOML file ``path`` and its tables (ConfigError if broken)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     try:
-        data = parsed(text)
+        return text, parsed(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(path, text, error) from None
+
+
+def read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text of ``path`` and its ``[tool.metstandards]`` table (ConfigError if broken)."""
+    text, data = _read_toml(path)
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
         line = key_line(text, "", "tool") or 1
@@ -314,14 +319,7 @@ def read_settings_file(path: Path) -> SettingsFile:
                 "settings, not named pyproject.toml, holds them at its top level)"
             )
         return SettingsFile(path, text, SECTION, section)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
-    try:
-        data = parsed(text)
-    except tomllib.TOMLDecodeError as error:
-        raise _toml_error(path, text, error) from None
+    text, data = _read_toml(path)
     return SettingsFile(path, text, "", data)
 
 

@@ -31,12 +31,10 @@ Needs git 2.32 or later (``GIT_CONFIG_GLOBAL``, ``GIT_CONFIG_COUNT``).
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import os
 import re
 import shutil
-import signal
 import subprocess  # nosec B404
 import time
 from collections.abc import Mapping, Sequence
@@ -44,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metstandards.audit.sources import GITLAB_TOKEN_ENV, Target
+from metstandards.tools.process import kill_group
 
 __all__ = ["DEFAULT_TIMEOUT", "Checkout", "CloneError", "checkout_dir", "materialize", "origin_url"]
 
@@ -252,12 +251,12 @@ def _run(
         try:
             stdout, stderr = process.communicate(timeout=seconds)
         except subprocess.TimeoutExpired:
-            _kill(process)
+            kill_group(process)
             raise _GitFailed(
                 f"git {args[0]} did not finish in time (it had {seconds:.0f} s left of the limit)"
             ) from None
         except BaseException:  # Ctrl-C must not leave a clone running
-            _kill(process)
+            kill_group(process)
             raise
     if process.returncode != 0:
         raise _GitFailed(_reason(stderr) or f"git {args[0]} exited with {process.returncode}")
@@ -285,15 +284,6 @@ def _environment(header: str | None) -> Mapping[str, str]:
         env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="http.extraHeader")
         env["GIT_CONFIG_VALUE_0"] = header
     return env
-
-
-def _kill(process: subprocess.Popen[str]) -> None:
-    if os.name == "posix":
-        with contextlib.suppress(ProcessLookupError):  # already gone
-            os.killpg(process.pid, signal.SIGKILL)
-    else:  # pragma: no cover - Windows
-        process.kill()
-    process.wait()
 
 
 def _reason(stderr: str) -> str:

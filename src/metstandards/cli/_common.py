@@ -104,6 +104,20 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
+def report_targets(values: Sequence[str], formats: Sequence[str]) -> list[tuple[str, Path]]:
+    """The ``--report FORMAT=PATH`` values as (format, path), each format one of ``formats``;
+    a usage error for any other."""
+    targets = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not path or name not in formats:
+            fail(
+                f"--report {value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(formats)}"
+            )
+        targets.append((name, Path(path)))
+    return targets
+
+
 def _codes(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None

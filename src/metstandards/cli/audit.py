@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from metstandards.cli._common import STOPPED_EXIT_CODES, fail, main
+from metstandards.cli._common import STOPPED_EXIT_CODES, fail, main, report_targets
 
 AUDIT_EXIT_CODES = f"""\b
 Exit status:
@@ -174,10 +174,11 @@ def run(
     goes on.
     """
     from metstandards.audit import document as documents
+    from metstandards.audit.formats import FORMATS
     from metstandards.audit.runner import audit_all, default_jobs
     from metstandards.audit.sources import SourceError, gather
 
-    extra = _report_targets(reports)
+    extra = report_targets(reports, FORMATS)
     shard_of = _shard(shard)
     options = _options(profile, cache_dir)
     before = _previous(previous)
@@ -232,8 +233,9 @@ def merge(
 ) -> None:
     """Merge the JSON reports of a sharded audit into the report of the whole run."""
     from metstandards.audit import document as documents
+    from metstandards.audit.formats import FORMATS
 
-    extra = _report_targets(reports)
+    extra = report_targets(reports, FORMATS)
     before = _previous(previous)
     try:
         merged = documents.merge([(path, documents.load(path)) for path in shards], before)
@@ -286,20 +288,6 @@ def _previous(path: Path | None) -> dict[str, Any] | None:
         return load(path)
     except DocumentError as error:
         fail(f"--previous: {error}")
-
-
-def _report_targets(values: Sequence[str]) -> list[tuple[str, Path]]:
-    from metstandards.audit.formats import FORMATS
-
-    targets = []
-    for value in values:
-        name, sep, path = value.partition("=")
-        if not sep or not path or name not in FORMATS:
-            fail(
-                f"--report {value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}"
-            )
-        targets.append((name, Path(path)))
-    return targets
 
 
 def _emit(

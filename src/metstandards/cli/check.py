@@ -31,6 +31,7 @@ from metstandards.cli._common import (
     main,
     quiet_level,
     report_options,
+    report_targets,
     write,
 )
 from metstandards.reporters import FORMATS
@@ -69,18 +70,6 @@ def _baseline_path(config: Config, settings: CheckSettings, explicit: Path | Non
     if explicit is not None:
         return Path(os.path.abspath(explicit))
     return config.root / str(settings.table("check")["baseline"])
-
-
-def _report_targets(values: tuple[str, ...]) -> list[tuple[str, Path]]:
-    targets = []
-    for value in values:
-        name, sep, path = value.partition("=")
-        if not sep or not path or name not in FORMATS:
-            fail(
-                f"--report {value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}"
-            )
-        targets.append((name, Path(path)))
-    return targets
 
 
 def _targets(paths: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:
@@ -211,7 +200,7 @@ def check(
         return
     if any(target == config.root for target in targets):
         targets = ()
-    extra = _report_targets(reports)
+    extra = report_targets(reports, FORMATS)
     default = str(settings.table("check")["baseline"])
     baseline = load_baseline(config.root, default, baseline_file, no_baseline)
     level = quiet_level(quiet, silent)

@@ -53,10 +53,11 @@ if TYPE_CHECKING:
 
 PIPELINE = ".gitlab-ci.yml"
 #: GitLab refuses a pipeline with more included files than this.
-_MAX_FILES = 150
+MAX_FILES = 150
 #: How deep ``extends`` and ``!reference`` chains are followed (GitLab allows 11 and 10).
 _MAX_DEPTH = 11
-_GLOBAL_KEYWORDS = frozenset(
+#: Top-level keys of a pipeline that are no job.
+GLOBAL_KEYWORDS = frozenset(
     {
         "default",
         "include",
@@ -125,7 +126,7 @@ def read_pipeline(repo: Repository) -> CI:
     lines: dict[str, tuple[str, int]] = {}
     for path, data in reader.documents:
         for name, value in data.items():
-            if str(name) in _GLOBAL_KEYWORDS or not isinstance(value, Mapping):
+            if str(name) in GLOBAL_KEYWORDS or not isinstance(value, Mapping):
                 continue
             own = {str(key): _Value(item, path, value, str(key)) for key, item in value.items()}
             definitions[str(name)] = {**definitions.get(str(name), {}), **own}
@@ -156,7 +157,7 @@ class _Reader:
         self._read: set[str] = set()
 
     def read(self, path: str) -> None:
-        if path in self._read or len(self._read) >= _MAX_FILES:
+        if path in self._read or len(self._read) >= MAX_FILES:
             return
         self._read.add(path)
         try:

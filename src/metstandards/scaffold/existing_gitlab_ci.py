@@ -17,27 +17,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from metstandards.repository.gitlab_ci import GLOBAL_KEYWORDS, MAX_FILES
 from metstandards.scaffold.existing_ci import TestRun, names_tests, runs_tests
 from metstandards.scaffold.gitlab_ci import RELPATH, component_name
-
-#: Top-level keys of a pipeline that are no job.
-_GLOBAL = frozenset(
-    {
-        "default",
-        "include",
-        "stages",
-        "variables",
-        "workflow",
-        "image",
-        "services",
-        "cache",
-        "before_script",
-        "after_script",
-        "spec",
-    }
-)
-#: Local files read at most: GitLab's own limit of included files.
-_MAX_FILES = 150
 
 
 def find_gitlab_test_runs(root: Path, *, known: Collection[str]) -> list[TestRun]:
@@ -45,7 +27,7 @@ def find_gitlab_test_runs(root: Path, *, known: Collection[str]) -> list[TestRun
     ``known`` are the names of metstandards' components."""
     found: list[TestRun] = []
     queue, seen = [RELPATH], set[str]()
-    while queue and len(seen) < _MAX_FILES:
+    while queue and len(seen) < MAX_FILES:
         relpath = queue.pop(0)
         if relpath in seen:
             continue
@@ -99,7 +81,9 @@ def _jobs(pipeline: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [
         (str(name), spec)
         for name, spec in pipeline.items()
-        if str(name) not in _GLOBAL and not str(name).startswith(".") and isinstance(spec, dict)
+        if str(name) not in GLOBAL_KEYWORDS
+        and not str(name).startswith(".")
+        and isinstance(spec, dict)
     ]
 
 

@@ -119,15 +119,17 @@ def run_tool(
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill(process)
+            kill_group(process)
             raise NotRun(f"{name} stopped after {timeout:g} s") from None
         except BaseException:  # Ctrl-C must not leave a detached tool running
-            _kill(process)
+            kill_group(process)
             raise
     return Completed(name, process.returncode, stdout, stderr)
 
 
-def _kill(process: subprocess.Popen[str]) -> None:
+def kill_group(process: subprocess.Popen[str]) -> None:
+    """Kill ``process``, started in a session of its own, with everything it started (pip
+    below pip-audit, git's helpers below git), and reap it."""
     if os.name == "posix":
         with contextlib.suppress(ProcessLookupError):  # already gone
             os.killpg(process.pid, signal.SIGKILL)

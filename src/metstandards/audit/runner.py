@@ -23,6 +23,7 @@ from typing import Any
 from metstandards.audit.scoring import CodeSummary, Policy, repository_score, score_families
 from metstandards.audit.sources import Target
 from metstandards.check.settings import CheckSettings, Setting
+from metstandards.engine.workers import bind_to_parent, parent_state
 from metstandards.results import Status
 
 #: Called after each repository with (done, total, its entry).
@@ -70,9 +71,9 @@ def audit_all(
     # Bound to this process like lint's workers: they leave SIGINT and SIGTERM to their defaults
     # (a handler inherited through fork turned the SIGTERM that ends them below into a
     # traceback) and end when this process does.
-    parent = {"parent": os.getpid(), "direct": context.get_start_method() != "forkserver"}
+    parent = parent_state(context.get_start_method())
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_bind_worker, initargs=(parent,)
+        workers, mp_context=context, initializer=bind_to_parent, initargs=(parent,)
     ) as pool:
         started = time.monotonic()
         futures = {pool.submit(audit_one, target, options): target for target in targets}
@@ -84,12 +85,6 @@ def audit_all(
         for child in multiprocessing.active_children():
             child.terminate()
     return sorted(entries, key=lambda entry: entry["name"])
-
-
-def _bind_worker(parent: dict[str, Any]) -> None:
-    from metstandards.engine.workers import bind_to_parent
-
-    bind_to_parent(parent["parent"], parent["direct"])
 
 
 def _context() -> Any:

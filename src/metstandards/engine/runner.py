@@ -93,7 +93,7 @@ def _init_worker(state: dict[str, Any]) -> None:
     takes the rules and the collector's settings."""
     from metstandards.engine.workers import bind_to_parent
 
-    bind_to_parent(state["parent"], state["direct"])
+    bind_to_parent(state)
     _WORKER.update(state)
     gc.freeze()  # a no-op after fork; a spawned worker freezes its imports
     gc.set_threshold(_GC_YOUNG, *gc.get_threshold()[1:])

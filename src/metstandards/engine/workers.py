@@ -23,7 +23,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from multiprocessing.process import BaseProcess
@@ -85,15 +85,18 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def parent_state() -> dict[str, Any]:
-    """What a worker needs to know the process it must end with: this one, and whether the pool
-    starts its workers itself (fork, spawn) or through a fork server (Python 3.14's default on
-    Linux), whose children they then are. Taken by the process that starts the pool."""
-    return {"parent": os.getpid(), "direct": multiprocessing.get_start_method() != "forkserver"}
+def parent_state(start_method: str | None = None) -> dict[str, Any]:
+    """What a worker needs to know the process it must end with (:func:`bind_to_parent`): this
+    one, and whether the pool starts its workers itself (fork, spawn) or through a fork server
+    (Python 3.14's default on Linux), whose children they then are. Taken by the process that
+    starts the pool; ``start_method`` is its pool's, when not the default's."""
+    method = start_method or multiprocessing.get_start_method()
+    return {"parent": os.getpid(), "direct": method != "forkserver"}
 
 
-def bind_to_parent(parent: int, direct: bool) -> None:
-    """Make this worker end when ``parent`` (the process that started the pool) ends, and leave
+def bind_to_parent(state: Mapping[str, Any]) -> None:
+    """Make this worker end when the process that started the pool (``state``, from
+    :func:`parent_state`; a pool's initializer as it is) ends, and leave
     SIGINT and SIGTERM to their default: Ctrl-C is the parent's to handle, and a handler the
     parent installed (inherited through fork) must not turn SIGTERM into an exception here.
 
@@ -101,6 +104,7 @@ def bind_to_parent(parent: int, direct: bool) -> None:
     any of its workers): it also waits for the pipe multiprocessing keeps from the parent to
     close. The watch runs even where the kernel accepted the death signal: some sandboxes accept
     the request and never act on it, and a watch that wakes twice a second costs nothing."""
+    parent, direct = state["parent"], state["direct"]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them

@@ -275,6 +275,28 @@ def test_gitlab_includes_are_references(make_repo: MakeRepo) -> None:
 
 
 @pytest.mark.parametrize(
+    ("script", "line"),
+    [
+        ("pytest -q", 0),
+        ("pip install -e .\nxvfb-run -a .venv/bin/pytest", 1),
+        ("uv run --frozen pytest", 0),
+        ("python3.12 -X dev -m unittest discover", 0),
+        ("COVERAGE_CORE=sysmon coverage run -m pytest", 0),
+        ("hatch run test:cov", 0),
+        ("pixi run tests", 0),
+        ("if true; then make test; fi", 0),
+        ("pip install pytest tox", None),
+        ("echo pytest", None),
+        ("test -f setup.py && python -m build", None),
+        ("# then pytest\npython -m build", None),
+    ],
+)
+def test_a_script_runs_the_tests(script: str, line: int | None) -> None:
+    """One reading for init (is there a test job already?) and MS603."""
+    assert shell.runs_tests(script) == line
+
+
+@pytest.mark.parametrize(
     ("script", "program", "subcommands", "line"),
     [
         ("pytest -q", "pytest", (), 0),

@@ -77,7 +77,13 @@ class Command:
 
     def runs(self, program: str, subcommands: tuple[str, ...] = ()) -> int | None:
         """The line where the script runs ``program`` (see :mod:`shell`), else None."""
-        found = shell.runs(self.text, program, subcommands)
+        return self._line(shell.runs(self.text, program, subcommands))
+
+    def runs_tests(self) -> int | None:
+        """The line where the script runs the tests (see :mod:`shell`), else None."""
+        return self._line(shell.runs_tests(self.text))
+
+    def _line(self, found: int | None) -> int | None:
         return None if found is None else self.line + self.offset + found
 
 
@@ -221,6 +227,8 @@ class Query:
     blocks: tuple[str, ...] = ()
     #: Programs run in a script, each with the subcommands that count (none: any).
     programs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: A script runs the tests (``shell.runs_tests``: the same reading ``init`` uses).
+    tests: bool = False
     #: Actions by repository (``aquasecurity/trivy-action``).
     actions: tuple[str, ...] = ()
     #: Words in the file name of another project's reusable workflow (``pytest``).
@@ -323,6 +331,11 @@ def _in_job(job: Job, query: Query) -> Iterator[Found]:
         if what:
             yield hit(reference.path, reference.line, what)
     for command in job.commands:
+        line = command.runs_tests() if query.tests else None
+        if line is not None:
+            shown = command.text.splitlines()[line - command.line - command.offset].strip()
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            yield hit(command.path, line, f"`{shown}` in job {job.name}")
         for program, subcommands in query.programs:
             line = command.runs(program, subcommands)
             if line is not None:
@@ -357,11 +370,7 @@ def read_ci(repo: Repository) -> CI:
 #: CI runs metstandards: its reusable workflow or component, or `metstandards check`.
 CALLS_METSTANDARDS = Query(blocks=("metstandards",), programs=(("metstandards", ("check",)),))
 #: CI runs the tests.
-RUNS_TESTS = Query(
-    blocks=("python-ci",),
-    programs=(("pytest", ()), ("py.test", ()), ("tox", ()), ("nox", ()), ("hatch", ("test",))),
-    workflow_words=("pytest",),
-)
+RUNS_TESTS = Query(blocks=("python-ci",), tests=True, workflow_words=("pytest",))
 #: CI scans a container image.
 SCANS_IMAGES = Query(
     blocks=("container-scan",),

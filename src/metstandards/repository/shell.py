@@ -5,6 +5,12 @@ A script mentions tools in many ways that do not run them (``pip install pytest`
 (after ``VAR=value`` assignments and wrappers such as ``sudo`` or ``uvx``), after ``-m``
 (``python -m pytest``, ``coverage run -m pytest``), or after a ``run`` word (``uv run pytest``,
 ``poetry run mypy``, ``pipx run twine``) where it is not an option's value.
+
+:func:`runs_tests` answers the one question asked of every CI, whether a script runs the tests,
+for ``init`` (is there a test job already?) and MS603 alike: a test runner (pytest, tox, nox,
+unittest, ``coverage run``, ``hatch test``), directly or through a runner (``uv run``,
+``conda run -n env``), or a project's own test task (``make test``, ``hatch run test:cov``,
+``pixi run tests``).
 """
 
 from __future__ import annotations
@@ -14,6 +20,23 @@ import re
 _SEPARATORS = re.compile(r"&&|\|\||[;|&()`]|\$\(")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS = frozenset({"sudo", "time", "env", "exec", "nice", "xvfb-run", "uvx", "command"})
+_ENV = r"(?:\w+=\S*\s+)*"
+#: Options, each with the value that may follow it (``-n env``, ``-X dev``).
+_OPTIONS = r"(?:-\S+\s+(?:[^-\s]\S*\s+)?)*"
+_RUNNERS = r"uv|poetry|pdm|pipenv|rye|hatch|pixi|conda|mamba|micromamba"
+#: ``uv run``, ``conda run -n env``: a tool that runs the next command.
+_RUNNER = rf"(?:(?:{_RUNNERS})\s+run\s+{_OPTIONS})?"
+_PYTHON = rf"(?:python[\d.]*\s+{_OPTIONS}-m\s+)?"
+#: A test runner at the start of a command.
+_TEST_COMMAND = re.compile(
+    rf"""(?:^|&&|\|\||;|\bthen\b|\bdo\b)\s*{_ENV}(?:
+        {_RUNNER}{_PYTHON}(?:pytest|py\.test|tox|nox|unittest|coverage\s+run)\b
+        | hatch\s+test\b
+        | (?:hatch|pixi|pdm|poetry|uv)\s+run\s+tests?\b
+        | (?:make|just)\s+tests?\b
+    )""",
+    re.MULTILINE | re.VERBOSE,
+)
 
 
 def _name(word: str) -> str:
@@ -66,4 +89,35 @@ def runs(script: str, program: str, subcommands: tuple[str, ...] = ()) -> int | 
         for segment in _SEPARATORS.split(line):
             if _invokes(segment.split(), program, subcommands):
                 return number
+    return None
+
+
+#: Test runners, as ``runs`` finds programs: wherever a command stands (``xvfb-run pytest``,
+#: ``.venv/bin/pytest``), with the subcommand that runs the tests where one is needed.
+_TEST_PROGRAMS = (
+    ("pytest", ()),
+    ("py.test", ()),
+    ("tox", ()),
+    ("nox", ()),
+    ("unittest", ()),
+    ("coverage", ("run",)),
+    ("hatch", ("test",)),
+    ("make", ("test", "tests")),
+    ("just", ("test", "tests")),
+)
+
+
+def runs_tests(script: str) -> int | None:
+    """The 0-based line of ``script`` where a command runs the tests (see the module docs),
+    else None: a test runner where ``runs`` finds programs, or a command that ``_TEST_COMMAND``
+    reads (options with or without values before it: ``uv run --frozen pytest``; a project's
+    test task: ``hatch run test:cov``). Comment lines are skipped."""
+    lines = script.splitlines()
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith("#"):
+            continue
+        if _TEST_COMMAND.search(line) or any(
+            runs(line, program, subcommands) is not None for program, subcommands in _TEST_PROGRAMS
+        ):
+            return number
     return None

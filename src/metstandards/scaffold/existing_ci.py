@@ -5,7 +5,8 @@ A project with its own CI does not need init's python-ci caller beside it: two t
 every pull request cost runner time and disagree sooner or later. The detection looks for plain
 evidence only, and names it, so that the user can check it: a workflow that runs on pushes or
 pull requests (or is called by one) and has a job that runs a test runner in a ``run:`` script
-(pytest, tox, nox, ``hatch test``, ``python -m unittest``, ...) or calls a reusable workflow
+(pytest, tox, nox, ``hatch test``, ``python -m unittest``, ...: ``repository.shell.runs_tests``,
+which MS603 reads CI with too) or calls a reusable workflow
 whose file name says it tests (``qa-pytest-pyproject.yml``, ``tests.yml``). A workflow that
 only calls a local reusable workflow is judged by that workflow, which is read itself.
 """
@@ -20,26 +21,12 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from metstandards.repository import shell
+
 WORKFLOWS = ".github/workflows"
 #: Events on which a workflow checks a change (a workflow_call one runs for its caller's).
 _CHANGE_EVENTS = frozenset(
     {"push", "pull_request", "pull_request_target", "merge_group", "workflow_call"}
-)
-_ENV = r"(?:\w+=\S*\s+)*"
-#: Options, each with the value that may follow it (``-n env``, ``-X dev``).
-_OPTIONS = r"(?:-\S+\s+(?:[^-\s]\S*\s+)?)*"
-_RUNNERS = r"uv|poetry|pdm|pipenv|rye|hatch|pixi|conda|mamba|micromamba"
-#: ``uv run``, ``conda run -n env``: a tool that runs the next command.
-_RUNNER = rf"(?:(?:{_RUNNERS})\s+run\s+{_OPTIONS})?"
-_PYTHON = rf"(?:python[\d.]*\s+{_OPTIONS}-m\s+)?"
-_TEST_COMMAND = re.compile(
-    rf"""(?:^|&&|\|\||;|\bthen\b|\bdo\b)\s*{_ENV}(?:
-        {_RUNNER}{_PYTHON}(?:pytest|py\.test|tox|nox|unittest|coverage\s+run)\b
-        | hatch\s+test\b
-        | (?:hatch|pixi|pdm|poetry|uv)\s+run\s+tests?\b
-        | (?:make|just)\s+tests?\b
-    )""",
-    re.MULTILINE | re.VERBOSE,
 )
 _TEST_WORDS = frozenset({"test", "tests", "testing", "pytest", "tox", "nox", "unittest"})
 
@@ -116,12 +103,10 @@ def _job_runs(relpath: str, job: str, spec: dict[str, Any], own: str) -> list[Te
 
 def runs_tests(script: str) -> str | None:
     """``runs `<the line>``` when the shell ``script`` runs a test runner, else None."""
-    match = _TEST_COMMAND.search(script)
-    if match is None:
+    number = shell.runs_tests(script)
+    if number is None:
         return None
-    start = script.rfind("\n", 0, match.end()) + 1
-    stop = script.find("\n", match.end())
-    line = script[start : stop if stop >= 0 else len(script)].strip()
+    line = script.splitlines()[number].strip()
     shown = line if len(line) <= 60 else line[:57] + "..."
     return f"runs `{shown}`"
 

@@ -27,10 +27,12 @@ class TestsInCi(RepositoryCheck):
     `test/`, `test_*.py`, `*_test.py`), not counting `__init__.py` and `conftest.py`. A
     repository without any fails: there is nothing to not apply. Then looks for CI running
     them on pushes or pull/merge requests: the metstandards `python-ci` reusable workflow or
-    component, a step or script running `pytest`, `python -m pytest`, `tox`, `nox` or
-    `hatch test` (through `uv run`, `poetry run` and the like as well; `pip install pytest` is
-    not running it), or another project's reusable workflow named for pytest (such as ECMWF's
-    `qa-pytest-pyproject.yml`). Tests that run only on a schedule or by hand do not count.
+    component, a step or script running `pytest`, `python -m pytest`, `python -m unittest`,
+    `coverage run`, `tox`, `nox` or `hatch test` (through `uv run`, `poetry run`, `xvfb-run` and
+    the like as well; `pip install pytest` is not running it), or a test task of the project
+    (`make test`, `hatch run test:cov`, `pixi run tests`): what `metstandards init` takes for
+    an existing test job too. Or another project's reusable workflow named for pytest (such as
+    ECMWF's `qa-pytest-pyproject.yml`). Tests that run only on a schedule or by hand do not count.
 
     ## Why is this bad?
     A verification score, a regridding or an unit conversion that nobody tests is wrong
@@ -73,6 +75,8 @@ class TestsInCi(RepositoryCheck):
             ".gitlab-ci.yml": "test:\n  image: python:3.12\n  script:\n"
             "    - pip install tox\n    - tox -e py312\n",
         },
+        {"tests/test_skill.py": _TEST, _WORKFLOW: _workflow("push", "python -m unittest discover")},
+        {"tests/test_skill.py": _TEST, _WORKFLOW: _workflow("pull_request", "make test")},
     )
     FAILING = (
         {"forecast.py": "def skill(a, b):\n    return 1\n"},
